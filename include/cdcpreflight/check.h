@@ -1,0 +1,89 @@
+// Checks: pure functions over Facts, registered in one static catalogue.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cdcpreflight/facts.h"
+
+namespace cdcpreflight {
+
+enum class Status { pass, warn, fail, skip, error };
+
+[[nodiscard]] const char* to_string(Status status);
+
+struct Remediation {
+  std::vector<std::string> sql;       // runnable statements, identifiers quoted
+  std::vector<std::string> steps;     // console / parameter-group / operational steps
+  std::vector<std::string> commands;  // shell commands (AWS CLI, pg_ctl)
+  std::string docs;                   // a documentation link
+
+  [[nodiscard]] bool empty() const {
+    return sql.empty() && steps.empty() && commands.empty() && docs.empty();
+  }
+};
+
+struct CheckResult {
+  std::string id;
+  std::string title;
+  Status status = Status::pass;
+  std::string summary;               // one line: what was found
+  std::vector<std::string> details;  // e.g. every offending table (renderers cap)
+  Remediation remediation;           // for warn / fail
+};
+
+// What the user asked to check (SCOPE flags).
+struct ScopeOptions {
+  std::string user;         // --user; empty: the login role
+  std::string publication;  // --publication
+  std::vector<std::string> schemas;  // --schema
+  std::vector<std::string> tables;   // --table SCHEMA.TABLE
+  std::vector<std::string> skip;     // --skip ID
+};
+
+// The tables to replicate, resolved against the facts.
+struct Scope {
+  ScopeOptions options;
+  // Indexes into Facts::tables: the tables ClickPipes reads, partitions
+  // represented by their partitioned root; unlogged tables included.
+  std::vector<std::size_t> tables;
+  // Indexes into Facts::tables of every table whose replica identity matters:
+  // the scoped tables and every partition under a scoped root (unlogged excluded).
+  std::vector<std::size_t> identity_tables;
+  // Indexes into Facts::schemas of the schemas holding scoped tables, plus the
+  // ones named with --schema.
+  std::vector<std::size_t> schemas;
+  std::vector<std::string> missing_schemas;  // --schema names that do not exist
+  std::vector<std::string> missing_tables;   // --table names that do not exist
+  // Schemas whose every table is in scope (no --table narrowing): a schema-wide
+  // GRANT is the right fix there.
+  std::vector<std::string> whole_schemas;
+  [[nodiscard]] bool narrowed() const {
+    return !options.schemas.empty() || !options.tables.empty();
+  }
+};
+
+[[nodiscard]] Scope resolve_scope(const Facts& facts, const ScopeOptions& options);
+
+using CheckFunction = CheckResult (*)(const Facts&, const Scope&);
+
+struct CheckDefinition {
+  std::string_view id;
+  std::string_view title;  // the passing condition, e.g. "wal_sender_timeout is 0"
+  std::vector<FactGroup> needs;  // fact groups read; `connection` is implied
+  bool can_fail;  // false for checks that at worst warn (an `error` then counts as a warning)
+  CheckFunction evaluate;
+};
+
+// Every check, in report order.
+[[nodiscard]] std::span<const CheckDefinition> catalogue();
+[[nodiscard]] const CheckDefinition* find_check(std::string_view id);
+
+// Runs every check of the catalogue: `skip` for --skip ids and, when not
+// connected, for everything but `connection`; `error` when a needed fact group
+// could not be read.
+[[nodiscard]] std::vector<CheckResult> run_checks(const Facts& facts, const Scope& scope);
+
+}  // namespace cdcpreflight

@@ -1,0 +1,154 @@
+// Facts: everything cdc-preflight learns from a server, as plain data.
+//
+// `gather` fills a Facts from a live server in a fixed number of queries; checks
+// are pure functions over it. Facts round-trip through JSON (facts_version 1) so
+// a snapshot can be evaluated offline and every check tested without a server.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace cdcpreflight {
+
+inline constexpr int kFactsVersion = 1;
+
+// Why a connection attempt failed, classified for the `connection` check.
+enum class ConnectionFailure {
+  none,
+  dns,               // the host name does not resolve
+  refused,           // nothing listens on host:port
+  timeout,           // no answer within --connect-timeout
+  authentication,    // password or pg_hba.conf rejected the login
+  tls,               // the server or client requires TLS the other side lacks
+  database_missing,  // the database does not exist
+  lost,              // connected, then the connection broke mid-run
+  other,
+};
+
+struct ConnectionFacts {
+  bool connected = false;
+  ConnectionFailure failure = ConnectionFailure::none;
+  std::string failure_message;  // libpq's or the server's words, password-free
+  std::string host;             // as connected to (PQhost), else as requested
+  int port = 0;
+  std::string dbname;
+  std::string connected_as;  // the login role
+  std::string sslmode;       // the effective sslmode (libpq default: prefer)
+  bool ssl_in_use = false;
+  std::string ssl_protocol;  // e.g. TLSv1.3, when ssl_in_use
+  std::string ssl_cipher;
+};
+
+// One row of pg_settings, or a placeholder read with current_setting(name, true).
+struct Setting {
+  std::string value;  // pg_settings.setting (in `unit` units), or the raw text
+  std::string unit;   // pg_settings.unit, empty when none
+  bool pending_restart = false;
+};
+
+struct ServerFacts {
+  int version_num = 0;       // server_version_num, e.g. 150004
+  std::string version;       // server_version, e.g. "15.4"
+  std::optional<std::string> aurora_version;  // aurora_version(), Aurora only
+  bool rds = false;          // rds.extensions is set (RDS or Aurora)
+  bool in_recovery = false;  // pg_is_in_recovery()
+  // Keyed by name: wal_level, wal_sender_timeout, max_replication_slots,
+  // max_wal_senders, max_slot_wal_keep_size, and rds.logical_replication when the
+  // server defines it.
+  std::map<std::string, Setting> settings;
+};
+
+// The role ClickPipes will connect as (--user, default the login role).
+struct RoleFacts {
+  std::string name;
+  bool exists = false;
+  bool can_login = false;
+  bool superuser = false;
+  bool replication = false;  // rolreplication
+  bool bypass_rls = false;
+  bool member_of_rds_replication = false;  // pg_has_role(…, MEMBER); false if no such role
+  bool member_of_rds_superuser = false;
+  std::optional<std::string> valid_until;  // rolvaliduntil as text, when set
+};
+
+struct SchemaFacts {
+  std::string name;
+  std::string owner;
+  bool usage = false;  // has_schema_privilege(role, schema, 'USAGE')
+};
+
+enum class TableKind { ordinary, partitioned };
+enum class ReplicaIdentity { default_key, nothing, full, index };
+
+// An ordinary or partitioned table outside the system schemas, partitions included.
+struct TableFacts {
+  std::string schema;
+  std::string name;
+  std::string owner;
+  TableKind kind = TableKind::ordinary;
+  bool unlogged = false;
+  bool is_partition = false;
+  std::string root_schema;  // the top partitioned ancestor, when is_partition
+  std::string root_name;
+  ReplicaIdentity replica_identity = ReplicaIdentity::default_key;
+  bool has_primary_key = false;
+  bool has_replica_identity_index = false;  // an index marked indisreplident exists
+  bool select = false;     // has_table_privilege(role, table, 'SELECT')
+  bool published = false;  // listed in the publication, or its schema is (PG15+)
+  std::int64_t bytes = 0;  // pg_total_relation_size
+};
+
+struct PublicationFacts {
+  bool exists = false;
+  std::string name;
+  std::string owner;
+  bool all_tables = false;
+  bool insert = false, update = false, delete_ = false, truncate = false;
+  bool via_root = false;             // publish_via_partition_root (PG13+)
+  std::vector<std::string> schemas;  // FOR TABLES IN SCHEMA (PG15+)
+};
+
+// A gathering query that did not complete: the checks that need its facts say
+// `error` with this message instead of guessing.
+struct QueryError {
+  std::string sqlstate;  // e.g. 57014 statement timeout, 42501 insufficient privilege
+  std::string message;
+};
+
+// The groups of facts, one gathering query each; checks declare which they need.
+enum class FactGroup { server, role, schemas, tables, publication };
+
+struct Facts {
+  std::string tool_version;
+  std::string gathered_at;  // ISO 8601 UTC
+  // What the facts were gathered for: privileges are evaluated for `user`, and
+  // `publication` is the publication looked up.
+  std::string user;
+  std::string publication;
+
+  ConnectionFacts connection;
+  ServerFacts server;
+  RoleFacts role;
+  std::vector<SchemaFacts> schemas;
+  std::vector<TableFacts> tables;
+  PublicationFacts publication_facts;
+  std::map<FactGroup, QueryError> errors;  // the groups that could not be read
+};
+
+// Aurora: aurora_version() exists; RDS: rds.extensions is set; else PostgreSQL.
+enum class Platform { postgresql, rds, aurora };
+
+[[nodiscard]] Platform platform_of(const ServerFacts& server);
+[[nodiscard]] const char* to_string(Platform platform);
+[[nodiscard]] const char* to_string(ConnectionFailure failure);
+[[nodiscard]] const char* to_string(FactGroup group);
+
+void to_json(nlohmann::json& json, const Facts& facts);
+void from_json(const nlohmann::json& json, Facts& facts);
+
+}  // namespace cdcpreflight

@@ -1,0 +1,193 @@
+#include "aws/parameters.h"
+
+#include <fmt/format.h>
+
+#include "checks/docs.h"
+#include "cdcpreflight/endpoint.h"
+#include "cdcpreflight/sql_quote.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+
+std::string parameters_argument(std::span<const ParameterChange> changes) {
+  std::string argument;
+  for (const ParameterChange& change : changes) {
+    argument += fmt::format(" \\\n    \"ParameterName={},ParameterValue={},ApplyMethod=pending-reboot\"",
+                            change.name, change.value);
+  }
+  return argument;
+}
+
+std::string settings_list(std::span<const ParameterChange> changes) {
+  std::string list;
+  for (const ParameterChange& change : changes) {
+    list += (list.empty() ? "" : ", ") + change.name + " = " + change.value;
+  }
+  return list;
+}
+
+// What the host name reveals of the cluster or instance.
+struct AwsTarget {
+  std::string cluster = "<cluster-id>";
+  std::string instance = "<instance-id>";
+  std::string region = "<region>";
+};
+
+AwsTarget aws_target(const Facts& facts) {
+  const Endpoint endpoint = classify_host(facts.connection.host);
+  AwsTarget target;
+  if (endpoint.kind == EndpointKind::cluster_writer ||
+      endpoint.kind == EndpointKind::cluster_reader ||
+      endpoint.kind == EndpointKind::cluster_custom) {
+    target.cluster = endpoint.identifier;
+  }
+  if (endpoint.kind == EndpointKind::instance) {
+    target.instance = endpoint.identifier;
+  }
+  if (!endpoint.region.empty()) {
+    target.region = endpoint.region;
+  }
+  return target;
+}
+
+std::vector<std::string> aurora_reboot_commands(const AwsTarget& target) {
+  return {fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
+                      "'DBClusters[0].DBClusterMembers[?IsClusterWriter==`true`].DBInstanceIdentifier' "
+                      "--output text",
+                      target.region, target.cluster),
+          fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier <writer-instance>",
+                      target.region)};
+}
+
+constexpr const char* kAuroraRebootStep =
+    "Reboot the writer instance (then the readers) so the change takes effect, and check that "
+    "DBClusterParameterGroupStatus is in-sync.";
+constexpr const char* kPostgresRestartCommand =
+    "pg_ctl restart -D <data-directory>   # or: sudo systemctl restart postgresql";
+
+Remediation aurora_remediation(const Facts& facts, std::span<const ParameterChange> changes) {
+  const AwsTarget target = aws_target(facts);
+  const std::string& cluster = target.cluster;
+  const std::string& region = target.region;
+  const int major = facts.server.version_num / 10000;
+  const std::string family = major > 0 ? fmt::format("aurora-postgresql{}", major)
+                                       : "aurora-postgresql<major>";
+  const std::string custom_group = major > 0 ? fmt::format("cdc-aurora-pg{}", major)
+                                             : "cdc-aurora-pg<major>";
+  Remediation fix;
+  fix.steps = {
+      fmt::format("In the DB cluster parameter group of cluster {}, set {} (a default.* group "
+                  "cannot be modified: create a custom DB cluster parameter group of family {}, "
+                  "set the values there and attach it to the cluster).",
+                  cluster, settings_list(changes), family),
+      "Console: Databases > the cluster > Configuration > DB cluster parameter group > Edit > "
+      "Save changes; to attach a custom group: Modify > DB cluster parameter group > Continue > "
+      "Modify cluster.",
+      kAuroraRebootStep,
+  };
+  fix.commands = {
+      fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
+                  "'DBClusters[0].DBClusterParameterGroup' --output text",
+                  region, cluster),
+      fmt::format("# only if that group's name starts with default.:\n"
+                  "aws rds create-db-cluster-parameter-group --region {0} "
+                  "--db-cluster-parameter-group-name {2} --db-parameter-group-family {3} "
+                  "--description \"Logical replication for CDC\"\n"
+                  "aws rds modify-db-cluster --region {0} --db-cluster-identifier {1} "
+                  "--db-cluster-parameter-group-name {2}",
+                  region, cluster, custom_group, family),
+      fmt::format("aws rds modify-db-cluster-parameter-group --region {} "
+                  "--db-cluster-parameter-group-name <group>{}",
+                  region, parameters_argument(changes)),
+  };
+  for (std::string& command : aurora_reboot_commands(target)) {
+    fix.commands.push_back(std::move(command));
+  }
+  fix.docs = kAuroraSetupDocs;
+  return fix;
+}
+
+std::string rds_reboot_command(const AwsTarget& target) {
+  return fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier {}",
+                     target.region, target.instance);
+}
+
+Remediation rds_remediation(const Facts& facts, std::span<const ParameterChange> changes) {
+  const AwsTarget target = aws_target(facts);
+  const std::string& instance = target.instance;
+  const std::string& region = target.region;
+  const int major = facts.server.version_num / 10000;
+  const std::string family = major > 0 ? fmt::format("postgres{}", major) : "postgres<major>";
+  Remediation fix;
+  fix.steps = {
+      fmt::format("In the DB parameter group of instance {}, set {} (a default.* group cannot be "
+                  "modified: create a custom DB parameter group of family {} and attach it).",
+                  instance, settings_list(changes), family),
+      "Reboot the instance so the change takes effect.",
+  };
+  fix.commands = {
+      fmt::format("aws rds describe-db-instances --region {} --db-instance-identifier {} --query "
+                  "'DBInstances[0].DBParameterGroups' --output text",
+                  region, instance),
+      fmt::format("aws rds modify-db-parameter-group --region {} --db-parameter-group-name <group>{}",
+                  region, parameters_argument(changes)),
+      rds_reboot_command(target),
+  };
+  fix.docs = kRdsSetupDocs;
+  return fix;
+}
+
+Remediation postgres_remediation(std::span<const ParameterChange> changes, NeedsRestart restart) {
+  Remediation fix;
+  for (const ParameterChange& change : changes) {
+    fix.sql.push_back(fmt::format("ALTER SYSTEM SET {} = {};", quote_identifier(change.name),
+                                  change.sql_value));
+  }
+  if (restart == NeedsRestart::yes) {
+    fix.steps.push_back("Restart PostgreSQL so the change takes effect (ALTER SYSTEM writes "
+                        "postgresql.auto.conf; this parameter is read only at server start).");
+    fix.commands.push_back(kPostgresRestartCommand);
+  } else {
+    fix.sql.push_back("SELECT pg_reload_conf();");
+  }
+  fix.docs = kGenericSetupDocs;
+  return fix;
+}
+
+}  // namespace
+
+Remediation reboot_remediation(const Facts& facts) {
+  Remediation fix;
+  switch (platform_of(facts.server)) {
+    case Platform::aurora:
+      fix.steps = {kAuroraRebootStep};
+      fix.commands = aurora_reboot_commands(aws_target(facts));
+      fix.docs = kAuroraSetupDocs;
+      break;
+    case Platform::rds:
+      fix.steps = {"Reboot the instance so the change takes effect."};
+      fix.commands = {rds_reboot_command(aws_target(facts))};
+      fix.docs = kRdsSetupDocs;
+      break;
+    case Platform::postgresql:
+      fix.steps = {"Restart PostgreSQL so the change takes effect."};
+      fix.commands = {kPostgresRestartCommand};
+      fix.docs = kGenericSetupDocs;
+      break;
+  }
+  return fix;
+}
+
+Remediation parameter_remediation(const Facts& facts, std::span<const ParameterChange> changes,
+                                  NeedsRestart restart) {
+  switch (platform_of(facts.server)) {
+    case Platform::aurora: return aurora_remediation(facts, changes);
+    case Platform::rds: return rds_remediation(facts, changes);
+    case Platform::postgresql: return postgres_remediation(changes, restart);
+  }
+  return postgres_remediation(changes, restart);
+}
+
+}  // namespace cdcpreflight

@@ -1,0 +1,30 @@
+// Platform-aware fixes for server parameters: the DB cluster parameter group and
+// a writer reboot on Aurora, the DB parameter group on RDS, ALTER SYSTEM
+// elsewhere. AWS CLI commands are filled in with the cluster or instance
+// identifier and region the host name reveals, else left as <placeholders>.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "cdcpreflight/check.h"
+#include "cdcpreflight/facts.h"
+
+namespace cdcpreflight {
+
+struct ParameterChange {
+  std::string name;
+  std::string value;  // as the parameter group takes it (e.g. "1" for rds.logical_replication)
+  std::string sql_value;  // as ALTER SYSTEM takes it, already a safe literal ("'logical'", "0")
+};
+
+enum class NeedsRestart { no, yes };
+
+[[nodiscard]] Remediation parameter_remediation(const Facts& facts,
+                                                std::span<const ParameterChange> changes,
+                                                NeedsRestart restart);
+
+// The parameters are already set; only the reboot (restart) is missing.
+[[nodiscard]] Remediation reboot_remediation(const Facts& facts);
+
+}  // namespace cdcpreflight

@@ -1,0 +1,109 @@
+// `server.version`: ClickPipes reads PostgreSQL 12 and later; a few minor
+// releases have a logical-decoding bug ("invalid memory alloc request size")
+// fixed in the next minor. `server.platform`: says what the server is.
+#include <array>
+
+#include <fmt/format.h>
+
+#include "cdcpreflight/endpoint.h"
+#include "checks/checks.h"
+#include "checks/common.h"
+
+namespace cdcpreflight::checks {
+
+namespace {
+
+constexpr int kOldestSupported = 120000;
+
+// server_version_num of the releases with the bug, and the release that fixes it.
+struct BuggyMinor {
+  int version_num;
+  const char* fixed_in;
+};
+constexpr std::array kBuggyMinors{BuggyMinor{170005, "17.6"}, BuggyMinor{160009, "16.10"},
+                                  BuggyMinor{150013, "15.14"}, BuggyMinor{140018, "14.19"},
+                                  BuggyMinor{130021, "13.22"}};
+
+Remediation upgrade(const Facts& facts, const std::string& target) {
+  Remediation fix;
+  const Endpoint endpoint = classify_host(facts.connection.host);
+  const std::string region = endpoint.region.empty() ? "<region>" : endpoint.region;
+  switch (platform_of(facts.server)) {
+    case Platform::aurora: {
+      const std::string cluster = endpoint.kind == EndpointKind::cluster_writer ||
+                                          endpoint.kind == EndpointKind::cluster_reader
+                                      ? endpoint.identifier
+                                      : "<cluster-id>";
+      fix.steps = {fmt::format("Upgrade the Aurora cluster to PostgreSQL {} (list the versions "
+                               "available to this cluster first).",
+                               target)};
+      fix.commands = {
+          fmt::format("aws rds describe-db-engine-versions --region {} --engine aurora-postgresql "
+                      "--query 'DBEngineVersions[].EngineVersion' --output text",
+                      region),
+          fmt::format("aws rds modify-db-cluster --region {} --db-cluster-identifier {} "
+                      "--engine-version <version> --allow-major-version-upgrade --apply-immediately",
+                      region, cluster)};
+      break;
+    }
+    case Platform::rds:
+      fix.steps = {fmt::format("Upgrade the RDS instance to PostgreSQL {}.", target)};
+      fix.commands = {fmt::format(
+          "aws rds modify-db-instance --region {} --db-instance-identifier <instance-id> "
+          "--engine-version <version> --allow-major-version-upgrade --apply-immediately",
+          region)};
+      break;
+    case Platform::postgresql:
+      fix.steps = {fmt::format("Upgrade the server to PostgreSQL {} (pg_upgrade for a major "
+                               "version, the distribution's packages for a minor one).",
+                               target)};
+      break;
+  }
+  fix.docs = setup_docs(facts);
+  return fix;
+}
+
+}  // namespace
+
+CheckResult server_version(const Facts& facts, const Scope& /*scope*/) {
+  const ServerFacts& server = facts.server;
+  if (server.version_num < kOldestSupported) {
+    return make_result(Status::fail,
+                       fmt::format("PostgreSQL {} is older than 12, the oldest version ClickPipes "
+                                   "supports",
+                                   server.version),
+                       {}, upgrade(facts, "12 or later (ideally the latest)"));
+  }
+  for (const BuggyMinor& buggy : kBuggyMinors) {
+    if (server.version_num == buggy.version_num) {
+      return make_result(
+          Status::warn,
+          fmt::format("PostgreSQL {} has a known logical decoding bug (\"invalid memory alloc "
+                      "request size\"), fixed in {}",
+                      server.version, buggy.fixed_in),
+          {"Logical decoding of large transactions can fail on this minor release."},
+          upgrade(facts, fmt::format("{} or later", buggy.fixed_in)));
+    }
+  }
+  return make_result(Status::pass, fmt::format("PostgreSQL {}", server.version));
+}
+
+CheckResult server_platform(const Facts& facts, const Scope& /*scope*/) {
+  const ServerFacts& server = facts.server;
+  switch (platform_of(server)) {
+    case Platform::aurora:
+      return make_result(Status::pass,
+                         fmt::format("Amazon Aurora PostgreSQL {} (PostgreSQL {})",
+                                     *server.aurora_version, server.version),
+                         {"aurora_version() exists"});
+    case Platform::rds:
+      return make_result(Status::pass,
+                         fmt::format("Amazon RDS for PostgreSQL {}", server.version),
+                         {"rds.extensions is set"});
+    case Platform::postgresql: break;
+  }
+  return make_result(Status::pass, fmt::format("PostgreSQL {}", server.version),
+                     {"neither Aurora (no aurora_version()) nor RDS (no rds.extensions)"});
+}
+
+}  // namespace cdcpreflight::checks

@@ -1,0 +1,168 @@
+#include "cli/options.h"
+
+#include <charconv>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "checks/scope_names.h"
+#include "version.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+constexpr const char* kDescription =
+    "Checks whether a PostgreSQL database (Amazon Aurora, RDS or self-managed) is ready to be "
+    "a CDC source for ClickPipes, and prints the exact fix for everything that is not.";
+
+constexpr const char* kFooter =
+    "Connection settings not given as flags come from libpq: PGHOST, PGPORT, PGUSER, "
+    "PGDATABASE, PGPASSWORD, PGSSLMODE, PGSERVICE, ~/.pgpass. -d also takes a conninfo "
+    "string or a postgres:// URI.\n"
+    "Exit codes: 0 ready, 1 not ready, 2 usage or input error, 3 could not connect or "
+    "connection lost, 130/143 interrupted.";
+
+void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) {
+  const std::string connection = "Connection";
+  app.add_option("-h,--host", options.connect.host, "Database server host or socket directory")
+      ->group(connection);
+  app.add_option("-p,--port", port, "Database server port")->group(connection);
+  app.add_option("-U,--username", options.connect.username, "Database user name")
+      ->group(connection);
+  app.add_option("-d,--dbname", options.connect.dbname,
+                 "Database name, conninfo string or postgres:// URI")
+      ->group(connection);
+  app.add_flag("-w,--no-password")
+      ->description("Never prompt for a password (the default)")
+      ->group(connection);
+  app.add_flag("-W,--password", options.prompt_password, "Prompt for a password (no echo)")
+      ->group(connection);
+  app.add_option("--connect-timeout", options.connect.connect_timeout_seconds,
+                 "Seconds allowed to connect")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str()
+      ->group(connection);
+  app.add_option("--statement-timeout", options.statement_timeout_seconds,
+                 "Seconds allowed for each of the tool's queries")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str()
+      ->group(connection);
+
+  const std::string scope = "Scope";
+  app.add_option("--user", options.scope.user,
+                 "Role ClickPipes will connect as (default: the login role)")
+      ->group(scope);
+  app.add_option("--publication", options.scope.publication, "Publication ClickPipes will use")
+      ->capture_default_str()
+      ->group(scope);
+  app.add_option("--schema", options.scope.schemas, "Only tables of this schema (repeatable)")
+      ->group(scope);
+  app.add_option("--table", options.scope.tables, "Only this SCHEMA.TABLE (repeatable)")
+      ->check([](const std::string& value) -> std::string {
+        return parse_table_name(value) ? "" : "expected SCHEMA.TABLE (quote parts with \"…\")";
+      })
+      ->group(scope);
+  app.add_option("--skip", options.scope.skip, "Do not run this check id (repeatable)")
+      ->check([](const std::string& value) -> std::string {
+        return find_check(value) != nullptr ? "" : "no such check: " + value;
+      })
+      ->group(scope);
+
+  const std::string output = "Output";
+  app.add_option_function<std::string>(
+         "--format",
+         [&options](const std::string& value) {
+           options.format = value == "json" ? Format::json
+                            : value == "sql" ? Format::sql
+                                             : Format::text;
+         },
+         "Report format (default: text)")
+      ->check(CLI::IsMember({"text", "json", "sql"}))
+      ->type_name("text|json|sql")
+      ->group(output);
+  app.add_option("-o,--output", options.output, "Write the report to FILE (default: stdout)")
+      ->group(output);
+  app.add_option_function<std::string>(
+         "--color",
+         [&options](const std::string& value) {
+           options.color = value == "always"  ? ColorChoice::always
+                           : value == "never" ? ColorChoice::never
+                                              : ColorChoice::automatic;
+         },
+         "Colour in text output (default: auto: on a terminal, unless NO_COLOR is set)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("auto|always|never")
+      ->group(output);
+  app.add_flag("--strict", options.strict, "Warnings count as failures for the exit code")
+      ->group(output);
+  app.add_flag_function(
+         "-q,--quiet", [&options](std::int64_t) { options.verbosity = -1; },
+         "Only errors on stderr")
+      ->group(output);
+  app.add_flag_function(
+         "-v,--verbose",
+         [&options](std::int64_t count) { options.verbosity = static_cast<int>(count); },
+         "Diagnostics on stderr (-vv: every query)")
+      ->group(output);
+}
+
+bool is_subcommand(std::string_view arg) { return arg == "check"; }
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
+  // `check` is the default sub-command: insert it unless another is named.
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    args.emplace_back(argv[i]);
+  }
+  if (args.empty() || (!is_subcommand(args.front()) && args.front() != "--version")) {
+    args.insert(args.begin(), "check");
+  }
+
+  CLI::App app(kDescription, kToolName);
+  app.set_help_flag("--help", "Print this help and exit");
+  app.set_version_flag("--version", fmt::format("{} {}", kToolName, kToolVersion),
+                       "Print the version and exit");
+  app.require_subcommand(1);
+  app.footer(kFooter);
+
+  CheckOptions options;
+  options.scope.publication = "clickpipes_publication";
+  std::string port;
+  CLI::App* check = app.add_subcommand("check", "Check a live database (`check` may be left out: it is the default command)");
+  check->set_help_flag("--help", "Print this help and exit");
+  check->footer(kFooter);
+  add_check_options(*check, options, port);
+
+  ParsedCommandLine parsed;
+  try {
+    std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", check->help(kToolName));
+    return parsed;
+  } catch (const CLI::CallForVersion&) {
+    fmt::print("{} {}\n", kToolName, kToolVersion);
+    return parsed;
+  } catch (const CLI::ParseError& error) {
+    fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName, error.what());
+    parsed.exit_code = ExitCode::usage;
+    return parsed;
+  }
+  if (!port.empty()) {
+    int number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535) {
+      fmt::print(stderr, "{}: error: --port: not a port number: {} (see --help)\n", kToolName, port);
+      parsed.exit_code = ExitCode::usage;
+      return parsed;
+    }
+    options.connect.port = port;
+  }
+  parsed.check = std::move(options);
+  return parsed;
+}
+
+}  // namespace cdcpreflight

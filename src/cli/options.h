@@ -1,0 +1,47 @@
+// The command line: psql-style connection flags, scope and output options.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cdcpreflight/check.h"
+#include "cdcpreflight/gather.h"
+
+namespace cdcpreflight {
+
+// Exit codes of ../shared/SPEC.md.
+enum class ExitCode : int {
+  ready = 0,
+  not_ready = 1,
+  usage = 2,
+  connection = 3,
+  interrupted = 130,
+  terminated = 143,
+};
+
+enum class Format { text, json, sql };
+enum class ColorChoice { automatic, always, never };
+
+struct CheckOptions {
+  ConnectOptions connect;
+  bool prompt_password = false;  // -W
+  int statement_timeout_seconds = 30;
+  ScopeOptions scope;
+  Format format = Format::text;
+  std::string output;  // -o; empty: stdout
+  ColorChoice color = ColorChoice::automatic;
+  bool strict = false;
+  int verbosity = 0;  // -1 quiet, 0 default, 1+ verbose
+};
+
+// What the command line asks for: a check to run, or an exit code right away
+// (after --help, --version or a usage error, already printed).
+struct ParsedCommandLine {
+  std::optional<CheckOptions> check;
+  ExitCode exit_code = ExitCode::ready;
+};
+
+[[nodiscard]] ParsedCommandLine parse_command_line(int argc, const char* const* argv);
+
+}  // namespace cdcpreflight

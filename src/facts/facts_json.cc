@@ -1,0 +1,164 @@
+#include <nlohmann/json.hpp>
+
+#include "cdcpreflight/facts.h"
+
+namespace nlohmann {
+
+template <typename T>
+struct adl_serializer<std::optional<T>> {
+  static void to_json(json& j, const std::optional<T>& value) {
+    if (value) {
+      j = *value;
+    } else {
+      j = nullptr;
+    }
+  }
+  static void from_json(const json& j, std::optional<T>& value) {
+    if (j.is_null()) {
+      value.reset();
+    } else {
+      value = j.get<T>();
+    }
+  }
+};
+
+}  // namespace nlohmann
+
+namespace cdcpreflight {
+
+NLOHMANN_JSON_SERIALIZE_ENUM(ConnectionFailure,
+                             {{ConnectionFailure::other, "other"},
+                              {ConnectionFailure::none, "none"},
+                              {ConnectionFailure::dns, "dns"},
+                              {ConnectionFailure::refused, "refused"},
+                              {ConnectionFailure::timeout, "timeout"},
+                              {ConnectionFailure::authentication, "authentication"},
+                              {ConnectionFailure::tls, "tls"},
+                              {ConnectionFailure::database_missing, "database_missing"},
+                              {ConnectionFailure::lost, "lost"}})
+
+NLOHMANN_JSON_SERIALIZE_ENUM(TableKind, {{TableKind::ordinary, "ordinary"},
+                                         {TableKind::partitioned, "partitioned"}})
+
+NLOHMANN_JSON_SERIALIZE_ENUM(ReplicaIdentity, {{ReplicaIdentity::default_key, "default"},
+                                               {ReplicaIdentity::nothing, "nothing"},
+                                               {ReplicaIdentity::full, "full"},
+                                               {ReplicaIdentity::index, "index"}})
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConnectionFacts, connected, failure,
+                                                failure_message, host, port, dbname,
+                                                connected_as, sslmode, ssl_in_use,
+                                                ssl_protocol, ssl_cipher)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Setting, value, unit, pending_restart)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerFacts, version_num, version,
+                                                aurora_version, rds, in_recovery, settings)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFacts, name, exists, can_login, superuser,
+                                                replication, bypass_rls,
+                                                member_of_rds_replication,
+                                                member_of_rds_superuser, valid_until)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SchemaFacts, name, owner, usage)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TableFacts, schema, name, owner, kind, unlogged,
+                                                is_partition, root_schema, root_name,
+                                                replica_identity, has_primary_key,
+                                                has_replica_identity_index, select, published,
+                                                bytes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationFacts, exists, name, owner,
+                                                all_tables, insert, update, delete_, truncate,
+                                                via_root, schemas)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QueryError, sqlstate, message)
+
+namespace {
+
+constexpr FactGroup kFactGroups[] = {FactGroup::server, FactGroup::role, FactGroup::schemas,
+                                     FactGroup::tables, FactGroup::publication};
+
+}  // namespace
+
+const char* to_string(FactGroup group) {
+  switch (group) {
+    case FactGroup::server: return "server";
+    case FactGroup::role: return "role";
+    case FactGroup::schemas: return "schemas";
+    case FactGroup::tables: return "tables";
+    case FactGroup::publication: return "publication";
+  }
+  return "server";
+}
+
+const char* to_string(ConnectionFailure failure) {
+  switch (failure) {
+    case ConnectionFailure::none: return "none";
+    case ConnectionFailure::dns: return "dns";
+    case ConnectionFailure::refused: return "refused";
+    case ConnectionFailure::timeout: return "timeout";
+    case ConnectionFailure::authentication: return "authentication";
+    case ConnectionFailure::tls: return "tls";
+    case ConnectionFailure::database_missing: return "database_missing";
+    case ConnectionFailure::lost: return "lost";
+    case ConnectionFailure::other: return "other";
+  }
+  return "other";
+}
+
+Platform platform_of(const ServerFacts& server) {
+  if (server.aurora_version) {
+    return Platform::aurora;
+  }
+  return server.rds ? Platform::rds : Platform::postgresql;
+}
+
+const char* to_string(Platform platform) {
+  switch (platform) {
+    case Platform::aurora: return "aurora";
+    case Platform::rds: return "rds";
+    case Platform::postgresql: return "postgresql";
+  }
+  return "postgresql";
+}
+
+void to_json(nlohmann::json& json, const Facts& facts) {
+  nlohmann::json errors = nlohmann::json::object();
+  for (const auto& [group, error] : facts.errors) {
+    errors[to_string(group)] = error;
+  }
+  json = nlohmann::json{
+      {"facts_version", kFactsVersion},
+      {"tool_version", facts.tool_version},
+      {"gathered_at", facts.gathered_at},
+      {"user", facts.user},
+      {"publication", facts.publication},
+      {"connection", facts.connection},
+      {"server", facts.server},
+      {"role", facts.role},
+      {"schemas", facts.schemas},
+      {"tables", facts.tables},
+      {"publication_facts", facts.publication_facts},
+      {"errors", errors},
+  };
+}
+
+void from_json(const nlohmann::json& json, Facts& facts) {
+  if (json.at("facts_version").get<int>() != kFactsVersion) {
+    throw std::runtime_error("unsupported facts_version " + json.at("facts_version").dump() +
+                             " (this cdc-preflight reads " + std::to_string(kFactsVersion) + ")");
+  }
+  facts = Facts{};
+  json.at("tool_version").get_to(facts.tool_version);
+  json.at("gathered_at").get_to(facts.gathered_at);
+  json.at("user").get_to(facts.user);
+  json.at("publication").get_to(facts.publication);
+  json.at("connection").get_to(facts.connection);
+  json.at("server").get_to(facts.server);
+  json.at("role").get_to(facts.role);
+  json.at("schemas").get_to(facts.schemas);
+  json.at("tables").get_to(facts.tables);
+  json.at("publication_facts").get_to(facts.publication_facts);
+  for (const FactGroup group : kFactGroups) {
+    if (const auto error = json.at("errors").find(to_string(group));
+        error != json.at("errors").end()) {
+      facts.errors[group] = error->get<QueryError>();
+    }
+  }
+}
+
+}  // namespace cdcpreflight

@@ -1,0 +1,295 @@
+#include "gather/connection.h"
+
+#include <poll.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "util/secrets.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+// libpq's messages end with a newline and may span lines.
+std::string one_line(std::string_view text) {
+  std::string line;
+  for (const char c : text) {
+    if (c == '\n') {
+      if (!line.empty() && line.back() != ' ') {
+        line += ' ';
+      }
+    } else {
+      line += c;
+    }
+  }
+  while (!line.empty() && line.back() == ' ') {
+    line.pop_back();
+  }
+  return scrub_secrets(line);
+}
+
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+bool looks_like_conninfo(std::string_view dbname) {
+  return contains(dbname, "=") || dbname.starts_with("postgresql://") ||
+         dbname.starts_with("postgres://");
+}
+
+// Registers the password of a conninfo string so it is scrubbed everywhere,
+// and rejects one that libpq cannot parse.
+void check_conninfo(const std::string& dbname) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(dbname.c_str(), &error);
+  if (options == nullptr) {
+    std::string message = error != nullptr ? one_line(error) : "out of memory";
+    PQfreemem(error);
+    throw InvalidConninfo("invalid connection string in -d/--dbname: " + message);
+  }
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (std::string_view(option->keyword) == "password" && option->val != nullptr) {
+      register_secret(option->val);
+    }
+  }
+  PQconninfoFree(options);
+}
+
+std::string value_or_empty(const char* value) { return value != nullptr ? value : ""; }
+
+std::string effective_option(PGconn* conn, std::string_view keyword) {
+  std::string value;
+  PQconninfoOption* options = PQconninfo(conn);
+  if (options == nullptr) {
+    return value;
+  }
+  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (keyword == option->keyword && option->val != nullptr) {
+      value = option->val;
+    }
+  }
+  PQconninfoFree(options);
+  return value;
+}
+
+}  // namespace
+
+ConnectionFailure classify_connection_error(std::string_view message) {
+  if (contains(message, "could not translate host name") ||
+      contains(message, "Name or service not known") ||
+      contains(message, "Temporary failure in name resolution")) {
+    return ConnectionFailure::dns;
+  }
+  if (contains(message, "Connection refused")) {
+    return ConnectionFailure::refused;
+  }
+  if (contains(message, "timeout expired") || contains(message, "Connection timed out")) {
+    return ConnectionFailure::timeout;
+  }
+  if (contains(message, "database \"") && contains(message, "does not exist")) {
+    return ConnectionFailure::database_missing;
+  }
+  // "no pg_hba.conf entry … no encryption" also comes from a server that
+  // requires TLS (rds.force_ssl); the remediation says both.
+  if (contains(message, "password authentication failed") ||
+      contains(message, "no password supplied") || contains(message, "pg_hba.conf") ||
+      contains(message, "authentication failed") || contains(message, "role \"") ||
+      contains(message, "not permitted to log in")) {
+    return ConnectionFailure::authentication;
+  }
+  if (contains(message, "SSL") || contains(message, "certificate") ||
+      contains(message, "GSSAPI encryption")) {
+    return ConnectionFailure::tls;
+  }
+  return ConnectionFailure::other;
+}
+
+Connected connect(const ConnectOptions& options) {
+  if (!options.dbname.empty() && looks_like_conninfo(options.dbname)) {
+    check_conninfo(options.dbname);
+  }
+  register_secret(options.password);
+  if (const char* env_password = std::getenv("PGPASSWORD")) {
+    register_secret(env_password);
+  }
+
+  // psql's order: fields of a conninfo string in dbname override -h/-p/-U, and
+  // connect_timeout; application_name is only a fallback.
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  const auto add = [&](const char* keyword, const std::string& value) {
+    if (!value.empty()) {
+      keywords.push_back(keyword);
+      values.push_back(value.c_str());
+    }
+  };
+  const std::string timeout = std::to_string(options.connect_timeout_seconds);
+  add("host", options.host);
+  add("port", options.port);
+  add("user", options.username);
+  add("password", options.password);
+  add("connect_timeout", timeout);
+  add("dbname", options.dbname);
+  add("fallback_application_name", "cdc-preflight");
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+
+  Connected connected;
+  connected.conn.reset(PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1));
+  PGconn* conn = connected.conn.get();
+  ConnectionFacts& facts = connected.facts;
+  if (conn == nullptr) {
+    facts.failure = ConnectionFailure::other;
+    facts.failure_message = "out of memory allocating a connection";
+    return connected;
+  }
+  facts.host = value_or_empty(PQhost(conn));
+  facts.port = std::atoi(value_or_empty(PQport(conn)).c_str());
+  facts.dbname = value_or_empty(PQdb(conn));
+  facts.connected_as = value_or_empty(PQuser(conn));
+  facts.sslmode = effective_option(conn, "sslmode");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    facts.failure_message = one_line(PQerrorMessage(conn));
+    facts.failure = classify_connection_error(facts.failure_message);
+    connected.conn.reset();
+    return connected;
+  }
+  facts.connected = true;
+  facts.ssl_in_use = PQsslInUse(conn) == 1;
+  if (facts.ssl_in_use) {
+    facts.ssl_protocol = value_or_empty(PQsslAttribute(conn, "protocol"));
+    facts.ssl_cipher = value_or_empty(PQsslAttribute(conn, "cipher"));
+  }
+  return connected;
+}
+
+std::size_t RoundTrip::add(Statement statement) {
+  statements_.push_back(std::move(statement));
+  return statements_.size() - 1;
+}
+
+void RoundTrip::end_segment() { segment_ends_.push_back(statements_.size()); }
+
+namespace {
+
+// Waits until a result can be read without blocking.
+bool wait_for_input(PGconn* conn, std::chrono::milliseconds idle_timeout, std::string& failure) {
+  while (PQisBusy(conn) == 1) {
+    pollfd descriptor{PQsocket(conn), POLLIN, 0};
+    const int ready = poll(&descriptor, 1, static_cast<int>(idle_timeout.count()));
+    if (ready < 0 && errno == EINTR) {
+      continue;
+    }
+    if (ready == 0) {
+      failure = fmt::format("the server sent nothing for {} s", idle_timeout.count() / 1000);
+      return false;
+    }
+    if (ready < 0 || PQconsumeInput(conn) == 0) {
+      failure = one_line(PQerrorMessage(conn));
+      return false;
+    }
+  }
+  return true;
+}
+
+QueryError error_of(const PGresult* result) {
+  QueryError error;
+  error.sqlstate = value_or_empty(PQresultErrorField(result, PG_DIAG_SQLSTATE));
+  error.message = one_line(value_or_empty(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)));
+  if (error.message.empty()) {
+    error.message = one_line(PQresultErrorMessage(result));
+  }
+  return error;
+}
+
+}  // namespace
+
+bool RoundTrip::run(PGconn* conn, std::chrono::milliseconds idle_timeout) {
+  outcomes_.clear();
+  outcomes_.resize(statements_.size());
+  if (segment_ends_.empty() || segment_ends_.back() != statements_.size()) {
+    end_segment();
+  }
+  if (PQenterPipelineMode(conn) == 0) {
+    failure_ = one_line(PQerrorMessage(conn));
+    return false;
+  }
+  std::size_t next_sync = 0;
+  for (std::size_t i = 0; i < statements_.size(); ++i) {
+    const Statement& statement = statements_[i];
+    std::vector<const char*> params;
+    params.reserve(statement.params.size());
+    for (const auto& param : statement.params) {
+      params.push_back(param ? param->c_str() : nullptr);
+    }
+    spdlog::trace("query: {}", statement.sql);
+    if (PQsendQueryParams(conn, statement.sql.c_str(), static_cast<int>(params.size()), nullptr,
+                          params.data(), nullptr, nullptr, 0) == 0) {
+      failure_ = one_line(PQerrorMessage(conn));
+      return false;
+    }
+    while (next_sync < segment_ends_.size() && segment_ends_[next_sync] == i + 1) {
+      if (PQpipelineSync(conn) == 0) {
+        failure_ = one_line(PQerrorMessage(conn));
+        return false;
+      }
+      ++next_sync;
+    }
+  }
+
+  std::size_t statement = 0;
+  for (const std::size_t segment_end : segment_ends_) {
+    for (; statement < segment_end; ++statement) {
+      if (!wait_for_input(conn, idle_timeout, failure_)) {
+        return false;
+      }
+      PgResult result(PQgetResult(conn));
+      if (!result) {
+        failure_ = one_line(PQerrorMessage(conn));
+        return false;
+      }
+      switch (PQresultStatus(result.get())) {
+        case PGRES_TUPLES_OK:
+        case PGRES_COMMAND_OK:
+          outcomes_[statement].result = std::move(result);
+          break;
+        case PGRES_PIPELINE_ABORTED:
+          outcomes_[statement].error = {"", "skipped after an earlier error"};
+          break;
+        default:
+          outcomes_[statement].error = error_of(result.get());
+          break;
+      }
+      // Each statement's results end with a null result.
+      if (!wait_for_input(conn, idle_timeout, failure_)) {
+        return false;
+      }
+      PgResult end(PQgetResult(conn));
+      if (end) {
+        failure_ = "unexpected extra result";
+        return false;
+      }
+    }
+    if (!wait_for_input(conn, idle_timeout, failure_)) {
+      return false;
+    }
+    PgResult sync(PQgetResult(conn));
+    if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
+      failure_ = PQstatus(conn) == CONNECTION_BAD ? one_line(PQerrorMessage(conn))
+                                                  : "the server answered out of order";
+      return false;
+    }
+  }
+  if (PQexitPipelineMode(conn) == 0) {
+    failure_ = one_line(PQerrorMessage(conn));
+    return false;
+  }
+  return PQstatus(conn) == CONNECTION_OK;
+}
+
+}  // namespace cdcpreflight

@@ -1,0 +1,80 @@
+// The libpq wrapper: connecting with psql's rules, classifying failures, and
+// running statements in pipelined round trips with a client-side deadline.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cdcpreflight/facts.h"
+#include "cdcpreflight/gather.h"
+
+namespace cdcpreflight {
+
+struct PgConnDeleter {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+struct PgResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgConn = std::unique_ptr<PGconn, PgConnDeleter>;
+using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// A -d value that libpq would expand (conninfo string or URI) and cannot parse:
+// a usage error, raised before any network step.
+struct InvalidConninfo : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Connected {
+  PgConn conn;             // null when the connection failed
+  ConnectionFacts facts;
+};
+
+// Connects as psql would (-d may hold a conninfo string or URI whose fields
+// override -h/-p/-U), bounded by options.connect_timeout_seconds.
+[[nodiscard]] Connected connect(const ConnectOptions& options);
+
+// Classifies libpq's connection error text.
+[[nodiscard]] ConnectionFailure classify_connection_error(std::string_view message);
+
+// One statement of a round trip, with text parameters (nullopt is SQL NULL).
+struct Statement {
+  std::string sql;
+  std::vector<std::optional<std::string>> params;
+};
+
+struct StatementOutcome {
+  PgResult result;  // set when the statement succeeded
+  QueryError error;  // otherwise
+  [[nodiscard]] bool ok() const { return result != nullptr; }
+};
+
+// Sends statements in pipeline mode as one round trip. Statements are grouped
+// in segments, each closed by a Sync: an error skips the rest of its segment
+// only. Reading is bounded by `idle_timeout` without any answer.
+class RoundTrip {
+ public:
+  // Returns the index of the statement's outcome.
+  std::size_t add(Statement statement);
+  void end_segment();
+
+  // False when the connection broke or the server stopped answering; the
+  // reason is then in `failure`.
+  [[nodiscard]] bool run(PGconn* conn, std::chrono::milliseconds idle_timeout);
+
+  [[nodiscard]] StatementOutcome& outcome(std::size_t index) { return outcomes_[index]; }
+  [[nodiscard]] const std::string& failure() const { return failure_; }
+
+ private:
+  std::vector<Statement> statements_;
+  std::vector<std::size_t> segment_ends_;  // statement counts at each Sync
+  std::vector<StatementOutcome> outcomes_;
+  std::string failure_;
+};
+
+}  // namespace cdcpreflight

@@ -1,0 +1,263 @@
+#include "cdcpreflight/gather.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "gather/connection.h"
+#include "gather/queries.h"
+#include "version.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+// Reads one column of a row by name.
+class Row {
+ public:
+  Row(const PGresult* result, int row) : result_(result), row_(row) {}
+
+  [[nodiscard]] bool is_null(const char* column) const {
+    return PQgetisnull(result_, row_, index(column)) == 1;
+  }
+  [[nodiscard]] std::string text(const char* column) const {
+    return PQgetvalue(result_, row_, index(column));
+  }
+  [[nodiscard]] bool boolean(const char* column) const { return text(column) == "t"; }
+  [[nodiscard]] std::int64_t integer(const char* column) const {
+    return std::strtoll(PQgetvalue(result_, row_, index(column)), nullptr, 10);
+  }
+
+ private:
+  [[nodiscard]] int index(const char* column) const {
+    const int i = PQfnumber(result_, column);
+    if (i < 0) {
+      throw std::logic_error(fmt::format("gather: no column {} in a result", column));
+    }
+    return i;
+  }
+  const PGresult* result_;
+  int row_;
+};
+
+template <typename Function>
+void for_each_row(const PGresult* result, Function function) {
+  const int rows = PQntuples(result);
+  for (int i = 0; i < rows; ++i) {
+    function(Row(result, i));
+  }
+}
+
+std::string now_utc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+void read_server(const PGresult* server, const PGresult* settings, ServerFacts& facts) {
+  const Row row(server, 0);
+  facts.version_num = static_cast<int>(row.integer("version_num"));
+  facts.version = row.text("version");
+  facts.in_recovery = row.boolean("in_recovery");
+  facts.rds = row.boolean("rds");
+  if (!row.is_null("rds_logical_replication")) {
+    facts.settings["rds.logical_replication"] = Setting{row.text("rds_logical_replication"), "", false};
+  }
+  for_each_row(settings, [&](const Row& setting) {
+    facts.settings[setting.text("name")] =
+        Setting{setting.text("setting"), setting.text("unit"), setting.boolean("pending_restart")};
+  });
+}
+
+void read_role(const PGresult* result, RoleFacts& role) {
+  const Row row(result, 0);
+  role.name = row.text("name");
+  role.exists = row.boolean("exists");
+  role.can_login = row.boolean("can_login");
+  role.superuser = row.boolean("superuser");
+  role.replication = row.boolean("replication");
+  role.bypass_rls = row.boolean("bypass_rls");
+  role.member_of_rds_replication = row.boolean("member_of_rds_replication");
+  role.member_of_rds_superuser = row.boolean("member_of_rds_superuser");
+  if (!row.is_null("valid_until")) {
+    role.valid_until = row.text("valid_until");
+  }
+}
+
+ReplicaIdentity replica_identity_of(const std::string& code) {
+  switch (code.empty() ? 'd' : code.front()) {
+    case 'n': return ReplicaIdentity::nothing;
+    case 'f': return ReplicaIdentity::full;
+    case 'i': return ReplicaIdentity::index;
+    default: return ReplicaIdentity::default_key;
+  }
+}
+
+void read_tables(const PGresult* result, std::vector<TableFacts>& tables) {
+  tables.reserve(static_cast<std::size_t>(PQntuples(result)));
+  for_each_row(result, [&](const Row& row) {
+    TableFacts& table = tables.emplace_back();
+    table.schema = row.text("schema");
+    table.name = row.text("name");
+    table.owner = row.text("owner");
+    table.kind = row.text("kind") == "p" ? TableKind::partitioned : TableKind::ordinary;
+    table.unlogged = row.text("persistence") == "u";
+    table.is_partition = row.boolean("is_partition");
+    if (!row.is_null("root_schema")) {
+      table.root_schema = row.text("root_schema");
+      table.root_name = row.text("root_name");
+    }
+    table.replica_identity = replica_identity_of(row.text("replica_identity"));
+    table.has_primary_key = row.boolean("has_primary_key");
+    table.has_replica_identity_index = row.boolean("has_replica_identity_index");
+    table.select = row.boolean("can_select");
+    table.published = row.boolean("published");
+    table.bytes = row.integer("bytes");
+  });
+}
+
+void read_publication(const PGresult* result, PublicationFacts& publication) {
+  if (PQntuples(result) == 0) {
+    return;
+  }
+  const Row row(result, 0);
+  publication.exists = true;
+  publication.name = row.text("name");
+  publication.owner = row.text("owner");
+  publication.all_tables = row.boolean("all_tables");
+  publication.insert = row.boolean("insert");
+  publication.update = row.boolean("update");
+  publication.delete_ = row.boolean("delete");
+  publication.truncate = row.boolean("truncate");
+  publication.via_root = row.boolean("via_root");
+  publication.schemas = nlohmann::json::parse(row.text("schemas")).get<std::vector<std::string>>();
+}
+
+void mark_lost(Facts& facts, const std::string& why) {
+  facts.connection.failure = ConnectionFailure::lost;
+  facts.connection.failure_message = why;
+}
+
+}  // namespace
+
+Facts gather(const ConnectOptions& connect_options, const GatherOptions& options) {
+  Facts facts;
+  facts.tool_version = kToolVersion;
+  facts.gathered_at = now_utc();
+  facts.publication = options.publication;
+  facts.user = options.user;
+
+  Connected connected = connect(connect_options);
+  facts.connection = std::move(connected.facts);
+  if (!facts.connection.connected) {
+    spdlog::debug("connection failed: {}", facts.connection.failure_message);
+    return facts;
+  }
+  if (facts.user.empty()) {
+    facts.user = facts.connection.connected_as;
+  }
+  PGconn* conn = connected.conn.get();
+  const int version_num = PQserverVersion(conn);
+  const std::chrono::milliseconds idle_timeout{
+      1000LL * (options.statement_timeout_seconds + connect_options.connect_timeout_seconds)};
+
+  // Round trip 1: session settings (sent as SET, not startup options, so that
+  // poolers accept them), then one REPEATABLE READ READ ONLY transaction. Each
+  // group of facts is its own segment behind a savepoint, so one failing query
+  // (a lock wait past statement_timeout, a privilege) costs only its group.
+  const std::optional<std::string> role =
+      options.user.empty() ? std::nullopt : std::optional<std::string>(options.user);
+  const std::optional<std::string> publication = options.publication;
+  RoundTrip first;
+  first.add({fmt::format("SET statement_timeout = {}", 1000 * options.statement_timeout_seconds), {}});
+  first.add({"SET default_transaction_read_only = on", {}});
+  first.add({"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}});
+  first.add({"SAVEPOINT gather", {}});
+  first.end_segment();
+  struct GroupQueries {
+    FactGroup group;
+    std::vector<std::size_t> statements;
+  };
+  std::vector<GroupQueries> groups;
+  const auto add_group = [&](FactGroup group, std::vector<Statement> statements) {
+    GroupQueries queries{group, {}};
+    first.add({"ROLLBACK TO SAVEPOINT gather", {}});
+    for (Statement& statement : statements) {
+      queries.statements.push_back(first.add(std::move(statement)));
+    }
+    first.end_segment();
+    groups.push_back(std::move(queries));
+  };
+  add_group(FactGroup::server, {{queries::server(), {}}, {queries::settings(), {}}});
+  add_group(FactGroup::role, {{queries::role(), {role}}});
+  add_group(FactGroup::schemas, {{queries::schemas(), {role}}});
+  add_group(FactGroup::tables, {{queries::tables(version_num), {role, publication}}});
+  add_group(FactGroup::publication, {{queries::publication(version_num), {role, publication}}});
+  first.add({"COMMIT", {}});
+  first.end_segment();
+
+  const auto started = std::chrono::steady_clock::now();
+  if (!first.run(conn, idle_timeout)) {
+    mark_lost(facts, first.failure());
+    return facts;
+  }
+  for (const GroupQueries& group : groups) {
+    const auto failed = std::find_if(group.statements.begin(), group.statements.end(),
+                                     [&](std::size_t i) { return !first.outcome(i).ok(); });
+    if (failed != group.statements.end()) {
+      facts.errors[group.group] = first.outcome(*failed).error;
+      spdlog::debug("could not read {} facts: {}", to_string(group.group),
+                    first.outcome(*failed).error.message);
+      continue;
+    }
+    const auto result = [&](std::size_t n) { return first.outcome(group.statements[n]).result.get(); };
+    switch (group.group) {
+      case FactGroup::server: read_server(result(0), result(1), facts.server); break;
+      case FactGroup::role:
+        read_role(result(0), facts.role);
+        facts.user = facts.role.name;
+        break;
+      case FactGroup::schemas:
+        for_each_row(result(0), [&](const Row& row) {
+          facts.schemas.push_back({row.text("name"), row.text("owner"), row.boolean("usage")});
+        });
+        break;
+      case FactGroup::tables: read_tables(result(0), facts.tables); break;
+      case FactGroup::publication: read_publication(result(0), facts.publication_facts); break;
+    }
+  }
+
+  // Round trip 2, Aurora only: aurora_version() cannot be named in SQL sent to
+  // a server where it does not exist.
+  const PGresult* server = groups.front().statements.empty()
+                               ? nullptr
+                               : first.outcome(groups.front().statements.front()).result.get();
+  if (server != nullptr && Row(server, 0).boolean("has_aurora_version")) {
+    RoundTrip aurora;
+    const std::size_t version = aurora.add({queries::aurora_version(), {}});
+    if (!aurora.run(conn, idle_timeout)) {
+      mark_lost(facts, aurora.failure());
+      return facts;
+    }
+    if (aurora.outcome(version).ok()) {
+      facts.server.aurora_version = Row(aurora.outcome(version).result.get(), 0).text("aurora_version");
+    } else {
+      facts.errors[FactGroup::server] = aurora.outcome(version).error;
+    }
+  }
+  spdlog::debug("gathered {} schemas and {} tables in {} ms", facts.schemas.size(),
+                facts.tables.size(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
+  return facts;
+}
+
+}  // namespace cdcpreflight

@@ -1,0 +1,120 @@
+#include "gather/queries.h"
+
+#include <fmt/format.h>
+
+namespace cdcpreflight::queries {
+
+namespace {
+
+// The schemas whose tables are never replicated.
+constexpr const char* kUserSchemaFilter =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') "
+    "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+
+constexpr const char* kRoleName = "coalesce($1::text, current_user::text)";
+
+}  // namespace
+
+std::string server() {
+  return "SELECT current_setting('server_version_num')::int AS version_num,"
+         " current_setting('server_version') AS version,"
+         " pg_is_in_recovery() AS in_recovery,"
+         " to_regproc('pg_catalog.aurora_version') IS NOT NULL AS has_aurora_version,"
+         " current_setting('rds.extensions', true) IS NOT NULL AS rds,"
+         " current_setting('rds.logical_replication', true) AS rds_logical_replication";
+}
+
+std::string settings() {
+  return "SELECT name, setting, coalesce(unit, '') AS unit, pending_restart"
+         " FROM pg_settings WHERE name IN ('wal_level', 'wal_sender_timeout',"
+         " 'max_replication_slots', 'max_wal_senders', 'max_slot_wal_keep_size')";
+}
+
+std::string role() {
+  return fmt::format(
+      "SELECT q.name, r.oid IS NOT NULL AS exists,"
+      " coalesce(r.rolcanlogin, false) AS can_login,"
+      " coalesce(r.rolsuper, false) AS superuser,"
+      " coalesce(r.rolreplication, false) AS replication,"
+      " coalesce(r.rolbypassrls, false) AS bypass_rls,"
+      " CASE WHEN r.rolvaliduntil IS NULL THEN NULL"
+      "  WHEN isfinite(r.rolvaliduntil) THEN to_char(r.rolvaliduntil AT TIME ZONE 'UTC',"
+      "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+      "  ELSE 'infinity' END AS valid_until,"
+      " EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_replication'"
+      "  AND r.oid IS NOT NULL AND pg_has_role(r.oid, g.oid, 'MEMBER'))"
+      "  AS member_of_rds_replication,"
+      " EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_superuser'"
+      "  AND r.oid IS NOT NULL AND pg_has_role(r.oid, g.oid, 'MEMBER'))"
+      "  AS member_of_rds_superuser"
+      " FROM (SELECT {} AS name) q LEFT JOIN pg_roles r ON r.rolname = q.name",
+      kRoleName);
+}
+
+std::string schemas() {
+  return fmt::format(
+      "SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner,"
+      " coalesce(has_schema_privilege(r.oid, n.oid, 'USAGE'), false) AS usage"
+      " FROM pg_namespace n LEFT JOIN pg_roles r ON r.rolname = {}"
+      " WHERE {} ORDER BY 1",
+      kRoleName, kUserSchemaFilter);
+}
+
+std::string tables(int server_version_num) {
+  // FOR TABLES IN SCHEMA (pg_publication_namespace) exists from PostgreSQL 15.
+  const std::string schema_published =
+      server_version_num >= 150000
+          ? " OR c.relnamespace IN (SELECT pn.pnnspid FROM pg_publication_namespace pn"
+            " WHERE pn.pnpubid = (SELECT oid FROM pub))"
+          : "";
+  // The partition tree is walked with pg_inherits (pg_partition_root is 12+);
+  // indexes are aggregated once, not looked up per table.
+  return fmt::format(
+      "WITH RECURSIVE pub AS (SELECT oid FROM pg_publication WHERE pubname = $2),"
+      " tree AS (SELECT c.oid AS relid, c.oid AS root FROM pg_class c"
+      "  WHERE c.relkind = 'p' AND NOT c.relispartition"
+      "  UNION ALL SELECT i.inhrelid, t.root FROM pg_inherits i JOIN tree t ON i.inhparent = t.relid),"
+      " idx AS (SELECT indrelid, bool_or(indisprimary) AS pk, bool_or(indisreplident) AS ri"
+      "  FROM pg_index GROUP BY indrelid)"
+      " SELECT n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,"
+      " c.relkind::text AS kind, c.relpersistence::text AS persistence,"
+      " c.relispartition AS is_partition, rn.nspname AS root_schema, rc.relname AS root_name,"
+      " c.relreplident::text AS replica_identity,"
+      " coalesce(idx.pk, false) AS has_primary_key,"
+      " coalesce(idx.ri, false) AS has_replica_identity_index,"
+      " coalesce(has_table_privilege(r.oid, c.oid, 'SELECT'), false) AS can_select,"
+      " (pr.prrelid IS NOT NULL{}) AS published,"
+      " pg_total_relation_size(c.oid) AS bytes"
+      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_roles r ON r.rolname = {}"
+      " LEFT JOIN tree ON tree.relid = c.oid AND c.relispartition"
+      " LEFT JOIN pg_class rc ON rc.oid = tree.root"
+      " LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+      " LEFT JOIN idx ON idx.indrelid = c.oid"
+      " LEFT JOIN pg_publication_rel pr ON pr.prrelid = c.oid"
+      "  AND pr.prpubid = (SELECT oid FROM pub)"
+      " WHERE c.relkind IN ('r', 'p') AND {} ORDER BY 1, 2",
+      schema_published, kRoleName, kUserSchemaFilter);
+}
+
+std::string publication(int server_version_num) {
+  // pubtruncate is 11+, pubviaroot 13+, pg_publication_namespace 15+.
+  const char* truncate = server_version_num >= 110000 ? "p.pubtruncate" : "false";
+  const char* via_root = server_version_num >= 130000 ? "p.pubviaroot" : "false";
+  const char* schemas =
+      server_version_num >= 150000
+          ? "coalesce((SELECT json_agg(n.nspname ORDER BY n.nspname)"
+            " FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid"
+            " WHERE pn.pnpubid = p.oid), '[]')"
+          : "'[]'::json";
+  return fmt::format(
+      "SELECT p.pubname AS name, pg_get_userbyid(p.pubowner) AS owner,"
+      " p.puballtables AS all_tables, p.pubinsert AS insert, p.pubupdate AS update,"
+      " p.pubdelete AS delete, {} AS truncate, {} AS via_root, {} AS schemas"
+      " FROM pg_publication p WHERE p.pubname = $2",
+      truncate, via_root, schemas);
+}
+
+std::string aurora_version() { return "SELECT pg_catalog.aurora_version() AS aurora_version"; }
+
+}  // namespace cdcpreflight::queries

@@ -1,0 +1,39 @@
+// Every SQL statement gather sends, in one place. Each returns what its comment
+// says and runs on PostgreSQL 10 and later; version differences are chosen
+// here from server_version_num. Parameters: $1 the role to evaluate (NULL: the
+// login role), $2 the publication name.
+#pragma once
+
+#include <string>
+
+namespace cdcpreflight::queries {
+
+// One row: version_num, version, in_recovery, has_aurora_version, rds,
+// rds_logical_replication (NULL unless the server defines it).
+[[nodiscard]] std::string server();
+
+// name, setting, unit, pending_restart of the settings the checks read.
+[[nodiscard]] std::string settings();
+
+// One row for $1 (exists false when no such role): name, exists, can_login,
+// superuser, replication, bypass_rls, valid_until, member_of_rds_replication,
+// member_of_rds_superuser.
+[[nodiscard]] std::string role();
+
+// Every non-system schema: name, owner, usage (for $1).
+[[nodiscard]] std::string schemas();
+
+// Every ordinary and partitioned table of a non-system schema, partitions
+// included: schema, name, owner, kind, persistence, is_partition, root_schema,
+// root_name, replica_identity, has_primary_key, has_replica_identity_index,
+// can_select (for $1), published (in publication $2), bytes.
+[[nodiscard]] std::string tables(int server_version_num);
+
+// Zero or one row for publication $2: name, owner, all_tables, insert, update,
+// delete, truncate, via_root, schemas (a JSON array).
+[[nodiscard]] std::string publication(int server_version_num);
+
+// Aurora only (the function exists): aurora_version().
+[[nodiscard]] std::string aurora_version();
+
+}  // namespace cdcpreflight::queries

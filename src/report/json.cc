@@ -1,0 +1,68 @@
+#include <nlohmann/json.hpp>
+
+#include "cdcpreflight/report.h"
+#include "version.h"
+
+namespace cdcpreflight {
+
+nlohmann::json report_to_json(const Report& report) {
+  using nlohmann::json;
+  const ReportTarget& target = report.target;
+  json largest = json::array();
+  for (const TableSize& size : report.scope.largest) {
+    largest.push_back({{"table", size.table}, {"bytes", size.bytes}});
+  }
+  json checks = json::array();
+  for (const CheckResult& check : report.checks) {
+    checks.push_back({
+        {"id", check.id},
+        {"title", check.title},
+        {"status", to_string(check.status)},
+        {"summary", check.summary},
+        {"details", check.details},
+        {"remediation",
+         {{"sql", check.remediation.sql},
+          {"steps", check.remediation.steps},
+          {"commands", check.remediation.commands},
+          {"docs", check.remediation.docs}}},
+    });
+  }
+  return json{
+      {"schema_version", kReportSchemaVersion},
+      {"tool", {{"name", kToolName}, {"version", report.tool_version}}},
+      {"generated_at", report.generated_at},
+      {"target",
+       {{"host", target.host},
+        {"port", target.port},
+        {"dbname", target.dbname},
+        {"user", target.user},
+        {"connected_as", target.connected_as},
+        {"platform", target.platform},
+        {"server_version", target.server_version},
+        {"server_version_num", target.server_version_num},
+        {"aurora_version", target.aurora_version.empty() ? json(nullptr) : json(target.aurora_version)},
+        {"endpoint_kind", target.endpoint_kind}}},
+      {"scope",
+       {{"publication", report.scope.publication},
+        {"schemas", report.scope.schemas},
+        {"tables", report.scope.tables},
+        {"partitioned_tables", report.scope.partitioned_tables},
+        {"estimated_bytes", report.scope.estimated_bytes},
+        {"largest", largest}}},
+      {"summary",
+       {{"ready", report.summary.ready},
+        {"pass", report.summary.pass},
+        {"warn", report.summary.warn},
+        {"fail", report.summary.fail},
+        {"skip", report.summary.skip},
+        {"error", report.summary.error}}},
+      {"checks", checks},
+  };
+}
+
+std::string render_json(const Report& report) {
+  // Names from the server may hold invalid UTF-8: replace rather than throw.
+  return report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace cdcpreflight

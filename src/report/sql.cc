@@ -1,0 +1,66 @@
+// --format sql: one reviewed, runnable fix-up script. Statements come in
+// catalogue order (settings, roles, grants, publication, tables), which is also
+// a safe order to apply them; non-SQL steps stay as comments where they belong.
+#include <fmt/format.h>
+
+#include "cdcpreflight/report.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+// Every line of `text` as an SQL comment. A line break read from the server
+// (in a name, say) must not end the comment: psql ends one at \n and at \r.
+std::string commented(std::string_view text, std::string_view prefix) {
+  std::string out = "-- " + std::string(prefix);
+  for (const char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += "\n--   ";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string render_sql(const Report& report) {
+  const ReportTarget& target = report.target;
+  std::string out;
+  out += commented(fmt::format("fix-up script for database {} on {}{}", target.dbname,
+                               target.host, target.port > 0 ? fmt::format(":{}", target.port) : ""),
+                   fmt::format("cdc-preflight {} ", report.tool_version));
+  out += "-- Review it, then run it as an administrator:\n";
+  out += "--   psql -v ON_ERROR_STOP=1 -f this-file.sql\n";
+  out += "-- and run cdc-preflight again.\n";
+  out += "\\set ON_ERROR_STOP on\n";
+  bool any = false;
+  for (const CheckResult& check : report.checks) {
+    if (check.status != Status::fail && check.status != Status::warn) {
+      continue;
+    }
+    const Remediation& fix = check.remediation;
+    if (fix.sql.empty() && fix.steps.empty() && fix.commands.empty()) {
+      continue;
+    }
+    any = true;
+    out += "\n" + commented(check.summary, fmt::format("{} ({}): ", check.id,
+                                                      to_string(check.status)));
+    for (const std::string& step : fix.steps) {
+      out += commented(step, "step: ");
+    }
+    for (const std::string& command : fix.commands) {
+      out += commented(command, "$ ");
+    }
+    for (const std::string& sql : fix.sql) {
+      out += sql + "\n";
+    }
+  }
+  if (!any) {
+    out += "\n-- Nothing to fix.\n";
+  }
+  return out;
+}
+
+}  // namespace cdcpreflight

@@ -1,0 +1,168 @@
+// The report for a terminal: grouped checks, one mark each, every failure's
+// fix right under it, the verdict last.
+#include <fmt/format.h>
+
+#include "cdcpreflight/report.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+constexpr std::size_t kDetailsShown = 10;
+constexpr std::size_t kIdWidth = 30;
+
+class Painter {
+ public:
+  explicit Painter(Color color) : color_(color == Color::yes) {}
+  [[nodiscard]] std::string paint(std::string_view code, std::string_view text) const {
+    return color_ ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
+  }
+  [[nodiscard]] std::string bold(std::string_view text) const { return paint("1", text); }
+  [[nodiscard]] std::string dim(std::string_view text) const { return paint("2", text); }
+  [[nodiscard]] std::string mark(Status status) const {
+    switch (status) {
+      case Status::pass: return paint("32", "✓");
+      case Status::warn: return paint("33", "!");
+      case Status::fail: return paint("31", "✗");
+      case Status::skip: return paint("2", "-");
+      case Status::error: return paint("35", "E");
+    }
+    return "?";
+  }
+
+ private:
+  bool color_;
+};
+
+std::string group_of(const std::string& id) {
+  std::string group = id.substr(0, id.find('.'));
+  if (!group.empty()) {
+    group[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(group[0])));
+  }
+  return group;
+}
+
+std::string pretty_bytes(std::int64_t bytes) {
+  constexpr const char* kUnits[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  auto value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024.0 && unit + 1 < std::size(kUnits)) {
+    value /= 1024.0;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} bytes", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+// Indents every line of a possibly multi-line text.
+std::string indented(std::string_view text, std::string_view first, std::string_view rest) {
+  std::string out(first);
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') {
+      out += rest;
+    }
+  }
+  return out + "\n";
+}
+
+void render_header(const Report& report, const Painter& painter, std::string& out) {
+  const ReportTarget& target = report.target;
+  out += painter.bold(fmt::format("cdc-preflight {}", report.tool_version));
+  out += fmt::format(" · {}{}/{} as {}", target.host,
+                     target.port > 0 ? fmt::format(":{}", target.port) : "", target.dbname,
+                     target.user);
+  if (!target.connected_as.empty() && target.connected_as != target.user) {
+    out += fmt::format(" (connected as {})", target.connected_as);
+  }
+  out += "\n";
+  if (target.server_version_num == 0) {
+    return;
+  }
+  if (target.platform == "aurora") {
+    out += fmt::format("Amazon Aurora PostgreSQL {} (PostgreSQL {})", target.aurora_version,
+                       target.server_version);
+  } else if (target.platform == "rds") {
+    out += fmt::format("Amazon RDS for PostgreSQL {}", target.server_version);
+  } else {
+    out += fmt::format("PostgreSQL {}", target.server_version);
+  }
+  out += fmt::format(" · endpoint: {}\n", target.endpoint_kind);
+  const ReportScope& scope = report.scope;
+  out += fmt::format("Scope: publication {} · {} schema{} · {} table{} ({} partitioned) · ~{} to load\n",
+                     scope.publication, scope.schemas, scope.schemas == 1 ? "" : "s", scope.tables,
+                     scope.tables == 1 ? "" : "s", scope.partitioned_tables,
+                     pretty_bytes(scope.estimated_bytes));
+  if (!scope.largest.empty()) {
+    std::string largest;
+    for (const TableSize& size : scope.largest) {
+      largest += fmt::format("{}{} {}", largest.empty() ? "" : ", ", size.table,
+                             pretty_bytes(size.bytes));
+    }
+    out += painter.dim(fmt::format("  largest: {}", largest)) + "\n";
+  }
+}
+
+void render_fix(const Remediation& fix, const Painter& painter, std::string& out) {
+  if (fix.empty()) {
+    return;
+  }
+  out += "      " + painter.bold("Fix:") + "\n";
+  for (const std::string& step : fix.steps) {
+    out += indented(step, "        - ", "          ");
+  }
+  for (const std::string& sql : fix.sql) {
+    out += indented(sql, "        ", "        ");
+  }
+  for (const std::string& command : fix.commands) {
+    out += indented(command, "        $ ", "          ");
+  }
+  if (!fix.docs.empty()) {
+    out += fmt::format("        Docs: {}\n", fix.docs);
+  }
+}
+
+void render_check(const CheckResult& check, const Painter& painter, std::string& out) {
+  std::string id = check.id;
+  if (id.size() < kIdWidth) {
+    id.resize(kIdWidth, ' ');
+  }
+  out += fmt::format("  {} {} {}\n", painter.mark(check.status), id, check.summary);
+  if (check.status == Status::pass || check.status == Status::skip) {
+    return;
+  }
+  const std::size_t shown = std::min(kDetailsShown, check.details.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    out += indented(check.details[i], "      ", "      ");
+  }
+  if (check.details.size() > shown) {
+    out += painter.dim(fmt::format("      … and {} more (all of them in --format json)",
+                                   check.details.size() - shown)) +
+           "\n";
+  }
+  render_fix(check.remediation, painter, out);
+}
+
+}  // namespace
+
+std::string render_text(const Report& report, Color color) {
+  const Painter painter(color);
+  std::string out;
+  render_header(report, painter, out);
+  std::string group;
+  for (const CheckResult& check : report.checks) {
+    if (const std::string next = group_of(check.id); next != group) {
+      group = next;
+      out += "\n" + painter.bold(group) + "\n";
+    }
+    render_check(check, painter, out);
+  }
+  const ReportSummary& summary = report.summary;
+  const std::string verdict =
+      summary.ready ? painter.paint("1;32", "Ready") : painter.paint("1;31", "Not ready");
+  out += fmt::format("\n{}: {} failed, {} warning{}, {} error{}, {} passed, {} skipped\n", verdict,
+                     summary.fail, summary.warn, summary.warn == 1 ? "" : "s", summary.error,
+                     summary.error == 1 ? "" : "s", summary.pass, summary.skip);
+  return out;
+}
+
+}  // namespace cdcpreflight

@@ -1,0 +1,44 @@
+#include "util/secrets.h"
+
+#include <mutex>
+#include <vector>
+
+namespace cdcpreflight {
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::vector<std::string> secrets;
+};
+
+Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+
+}  // namespace
+
+void register_secret(std::string secret) {
+  if (secret.empty()) {
+    return;
+  }
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  r.secrets.push_back(std::move(secret));
+}
+
+std::string scrub_secrets(std::string_view text) {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  std::string scrubbed(text);
+  for (const std::string& secret : r.secrets) {
+    for (std::size_t at = scrubbed.find(secret); at != std::string::npos;
+         at = scrubbed.find(secret, at + 8)) {
+      scrubbed.replace(at, secret.size(), "********");
+    }
+  }
+  return scrubbed;
+}
+
+}  // namespace cdcpreflight
