@@ -51,10 +51,9 @@ CheckResult schema_usage(const Facts& facts, const Scope& scope) {
   if (!scope.missing_schemas.empty()) {
     fix.steps.push_back("Check the --schema names: some do not exist.");
   }
-  return make_result(Status::fail,
-                     fmt::format("{} lacks USAGE on {}", facts.role.name,
-                                 count_of(details.size(), "schema", "schemas")),
-                     std::move(details), std::move(fix));
+  std::string summary = fmt::format("{} lacks USAGE on {}", facts.role.name,
+                                    count_of(details.size(), "schema", "schemas"));
+  return make_result(Status::fail, std::move(summary), std::move(details), std::move(fix));
 }
 
 CheckResult table_select(const Facts& facts, const Scope& scope) {
@@ -93,10 +92,9 @@ CheckResult table_select(const Facts& facts, const Scope& scope) {
   if (!scope.missing_tables.empty()) {
     fix.steps.push_back("Check the --table names (SCHEMA.TABLE): some do not exist.");
   }
-  return make_result(Status::fail,
-                     fmt::format("{} cannot SELECT {}", facts.role.name,
-                                 count_of(details.size(), "table", "tables")),
-                     std::move(details), std::move(fix));
+  std::string summary = fmt::format("{} cannot SELECT {}", facts.role.name,
+                                    count_of(details.size(), "table", "tables"));
+  return make_result(Status::fail, std::move(summary), std::move(details), std::move(fix));
 }
 
 }  // namespace cdcpreflight::checks

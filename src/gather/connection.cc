@@ -15,6 +15,8 @@ namespace cdcpreflight {
 
 namespace {
 
+constexpr Oid kTextOid = 25;
+
 // libpq's messages end with a newline and may span lines.
 std::string one_line(std::string_view text) {
   std::string line;
@@ -227,9 +229,11 @@ bool RoundTrip::run(PGconn* conn, std::chrono::milliseconds idle_timeout) {
     for (const auto& param : statement.params) {
       params.push_back(param ? param->c_str() : nullptr);
     }
+    // Every parameter is text, so a statement may leave one unused.
+    const std::vector<Oid> types(params.size(), kTextOid);
     spdlog::trace("query: {}", statement.sql);
-    if (PQsendQueryParams(conn, statement.sql.c_str(), static_cast<int>(params.size()), nullptr,
-                          params.data(), nullptr, nullptr, 0) == 0) {
+    if (PQsendQueryParams(conn, statement.sql.c_str(), static_cast<int>(params.size()),
+                          types.data(), params.data(), nullptr, nullptr, 0) == 0) {
       failure_ = one_line(PQerrorMessage(conn));
       return false;
     }
