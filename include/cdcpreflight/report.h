@@ -67,6 +67,7 @@ enum class Color { no, yes };
 [[nodiscard]] std::string render_json(const Report& report);
 // A psql script with every SQL remediation of every failing or warning check.
 [[nodiscard]] std::string render_sql(const Report& report);
-[[nodiscard]] nlohmann::json report_to_json(const Report& report);
+// Keys in the order of ../shared/SPEC.md.
+[[nodiscard]] nlohmann::ordered_json report_to_json(const Report& report);
 
 }  // namespace cdcpreflight

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cdcpreflight/report.h"
+#include "gather/connection.h"
 #include "util/secrets.h"
 #include "version.h"
 
@@ -115,7 +116,13 @@ ExitCode run_check(CheckOptions options) {
   gather_options.user = options.scope.user;
   gather_options.publication = options.scope.publication;
   gather_options.statement_timeout_seconds = options.statement_timeout_seconds;
-  Facts facts = gather(options.connect, gather_options);
+  Facts facts;
+  try {
+    facts = gather(options.connect, gather_options);
+  } catch (const InvalidConninfo& error) {
+    fmt::print(stderr, "{}: error: {}\n", kToolName, error.what());
+    return ExitCode::usage;
+  }
 
   const Scope scope = resolve_scope(facts, options.scope);
   const Report report = build_report(facts, scope, run_checks(facts, scope),

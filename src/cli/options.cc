@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "checks/scope_names.h"
+#include "util/secrets.h"
 #include "version.h"
 
 namespace cdcpreflight {
@@ -147,7 +148,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     fmt::print("{} {}\n", kToolName, kToolVersion);
     return parsed;
   } catch (const CLI::ParseError& error) {
-    fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName, error.what());
+    fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName, mask_inline_passwords(error.what()));
     parsed.exit_code = ExitCode::usage;
     return parsed;
   }

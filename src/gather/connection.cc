@@ -50,7 +50,8 @@ void check_conninfo(const std::string& dbname) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(dbname.c_str(), &error);
   if (options == nullptr) {
-    std::string message = error != nullptr ? one_line(error) : "out of memory";
+    std::string message =
+        error != nullptr ? mask_inline_passwords(one_line(error)) : "out of memory";
     PQfreemem(error);
     throw InvalidConninfo("invalid connection string in -d/--dbname: " + message);
   }
@@ -157,6 +158,10 @@ Connected connect(const ConnectOptions& options) {
   facts.sslmode = effective_option(conn, "sslmode");
   if (PQstatus(conn) != CONNECTION_OK) {
     facts.failure_message = one_line(PQerrorMessage(conn));
+    // libpq validates option values (port, sslmode, …) before any network step.
+    if (facts.failure_message.starts_with("invalid ")) {
+      throw InvalidConninfo("invalid connection settings: " + facts.failure_message);
+    }
     facts.failure = classify_connection_error(facts.failure_message);
     connected.conn.reset();
     return connected;

@@ -5,8 +5,8 @@
 
 namespace cdcpreflight {
 
-nlohmann::json report_to_json(const Report& report) {
-  using nlohmann::json;
+nlohmann::ordered_json report_to_json(const Report& report) {
+  using json = nlohmann::ordered_json;
   const ReportTarget& target = report.target;
   json largest = json::array();
   for (const TableSize& size : report.scope.largest) {
@@ -62,7 +62,7 @@ nlohmann::json report_to_json(const Report& report) {
 
 std::string render_json(const Report& report) {
   // Names from the server may hold invalid UTF-8: replace rather than throw.
-  return report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return report_to_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace cdcpreflight

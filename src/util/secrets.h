@@ -13,4 +13,9 @@ void register_secret(std::string secret);
 // Replaces every registered secret in `text` with ********.
 [[nodiscard]] std::string scrub_secrets(std::string_view text);
 
+// Masks any password a conninfo string (password=…) or URI (://user:…@) in
+// `text` carries: for echoes of the command line, whose secrets were never
+// registered. Slow (a regex): for short messages, not reports.
+[[nodiscard]] std::string mask_inline_passwords(std::string_view text);
+
 }  // namespace cdcpreflight
