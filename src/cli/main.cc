@@ -1,10 +1,36 @@
+#include <csignal>
+#include <cstring>
 #include <exception>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "cli/cli_check.h"
 
+namespace {
+
+// SIGINT / SIGTERM end the run at once with 130 / 143. The report is written
+// only at the end, so nothing partial is left behind; the server ends the
+// session (and whatever temporary object it held) when the socket closes.
+extern "C" void on_signal(int signal_number) {
+  constexpr const char kMessage[] = "cdc-preflight: interrupted\n";
+  [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  _exit(128 + signal_number);
+}
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  install_signal_handlers();
   try {
     return cdcpreflight::cli_main(argc, argv);
   } catch (const std::exception& error) {
