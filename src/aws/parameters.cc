@@ -28,12 +28,7 @@ std::string settings_list(std::span<const ParameterChange> changes) {
   return list;
 }
 
-// What the host name reveals of the cluster or instance.
-struct AwsTarget {
-  std::string cluster = "<cluster-id>";
-  std::string instance = "<instance-id>";
-  std::string region = "<region>";
-};
+}  // namespace
 
 AwsTarget aws_target(const Facts& facts) {
   const Endpoint endpoint = classify_host(facts.connection.host);
@@ -51,6 +46,8 @@ AwsTarget aws_target(const Facts& facts) {
   }
   return target;
 }
+
+namespace {
 
 std::vector<std::string> aurora_reboot_commands(const AwsTarget& target) {
   return {fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "

@@ -18,6 +18,15 @@ struct ParameterChange {
   std::string sql_value;  // as ALTER SYSTEM takes it, already a safe literal ("'logical'", "0")
 };
 
+// What the host name reveals of the cluster or instance, else <placeholders>.
+struct AwsTarget {
+  std::string cluster = "<cluster-id>";
+  std::string instance = "<instance-id>";
+  std::string region = "<region>";
+};
+
+[[nodiscard]] AwsTarget aws_target(const Facts& facts);
+
 enum class NeedsRestart { no, yes };
 
 [[nodiscard]] Remediation parameter_remediation(const Facts& facts,

@@ -2,6 +2,7 @@
 // fix points at the right layer (DNS, network, pg_hba, TLS, database).
 #include <fmt/format.h>
 
+#include "aws/parameters.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 
@@ -14,7 +15,9 @@ std::string where(const ConnectionFacts& connection) {
                              : connection.host;
 }
 
-CheckResult failure(const ConnectionFacts& connection) {
+CheckResult failure(const Facts& facts) {
+  const ConnectionFacts& connection = facts.connection;
+  const AwsTarget aws = aws_target(facts);
   Remediation fix;
   std::string summary;
   const std::string target = where(connection);
@@ -40,9 +43,13 @@ CheckResult failure(const ConnectionFacts& connection) {
           "this machine and from the ClickPipes static IPs of your ClickHouse Cloud region.",
           "A database in a private subnet is reachable only through a bastion, a VPN or AWS "
           "PrivateLink; also check network ACLs and route tables."};
-      fix.commands = {"aws rds describe-db-clusters --db-cluster-identifier <cluster-id> --query "
-                      "'DBClusters[0].VpcSecurityGroups'",
-                      "aws ec2 describe-security-groups --group-ids <security-group-id>"};
+      fix.commands = {fmt::format("aws rds describe-db-clusters --region {} "
+                                  "--db-cluster-identifier {} --query "
+                                  "'DBClusters[0].VpcSecurityGroups'",
+                                  aws.region, aws.cluster),
+                      fmt::format("aws ec2 describe-security-groups --region {} --group-ids "
+                                  "<security-group-id>",
+                                  aws.region)};
       break;
     case ConnectionFailure::authentication:
       summary = fmt::format("authentication failed for {} at {}", connection.connected_as, target);
@@ -83,7 +90,7 @@ CheckResult failure(const ConnectionFacts& connection) {
 CheckResult connection(const Facts& facts, const Scope& /*scope*/) {
   const ConnectionFacts& connection = facts.connection;
   if (!connection.connected || connection.failure != ConnectionFailure::none) {
-    return failure(connection);
+    return failure(facts);
   }
   std::vector<std::string> details;
   details.push_back(connection.ssl_in_use

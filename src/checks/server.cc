@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "cdcpreflight/endpoint.h"
+#include "aws/parameters.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 
@@ -26,32 +26,26 @@ constexpr std::array kBuggyMinors{BuggyMinor{170005, "17.6"}, BuggyMinor{160009,
 
 Remediation upgrade(const Facts& facts, const std::string& target) {
   Remediation fix;
-  const Endpoint endpoint = classify_host(facts.connection.host);
-  const std::string region = endpoint.region.empty() ? "<region>" : endpoint.region;
+  const AwsTarget aws = aws_target(facts);
   switch (platform_of(facts.server)) {
-    case Platform::aurora: {
-      const std::string cluster = endpoint.kind == EndpointKind::cluster_writer ||
-                                          endpoint.kind == EndpointKind::cluster_reader
-                                      ? endpoint.identifier
-                                      : "<cluster-id>";
+    case Platform::aurora:
       fix.steps = {fmt::format("Upgrade the Aurora cluster to PostgreSQL {} (list the versions "
                                "available to this cluster first).",
                                target)};
       fix.commands = {
           fmt::format("aws rds describe-db-engine-versions --region {} --engine aurora-postgresql "
                       "--query 'DBEngineVersions[].EngineVersion' --output text",
-                      region),
+                      aws.region),
           fmt::format("aws rds modify-db-cluster --region {} --db-cluster-identifier {} "
                       "--engine-version <version> --allow-major-version-upgrade --apply-immediately",
-                      region, cluster)};
+                      aws.region, aws.cluster)};
       break;
-    }
     case Platform::rds:
       fix.steps = {fmt::format("Upgrade the RDS instance to PostgreSQL {}.", target)};
       fix.commands = {fmt::format(
-          "aws rds modify-db-instance --region {} --db-instance-identifier <instance-id> "
+          "aws rds modify-db-instance --region {} --db-instance-identifier {} "
           "--engine-version <version> --allow-major-version-upgrade --apply-immediately",
-          region)};
+          aws.region, aws.instance)};
       break;
     case Platform::postgresql:
       fix.steps = {fmt::format("Upgrade the server to PostgreSQL {} (pg_upgrade for a major "

@@ -93,7 +93,8 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
   }
   long long ms = 0;
   const std::string& value = setting->value;
-  if (std::from_chars(value.data(), value.data() + value.size(), ms).ec != std::errc{}) {
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+  if (ec != std::errc{} || end != value.data() + value.size()) {
     return make_result(Status::error, fmt::format("wal_sender_timeout has an unexpected value {}", value));
   }
   if (setting->unit == "s") {

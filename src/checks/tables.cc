@@ -3,6 +3,9 @@
 // Without one, PostgreSQL already rejects UPDATE and DELETE on a table in a
 // publication that publishes them. Each partition needs its own (the check runs
 // on the leaf that holds the row), so partitions are checked one by one.
+#include <set>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "cdcpreflight/sql_quote.h"
@@ -31,6 +34,13 @@ std::string identity_problem(const TableFacts& table) {
 }  // namespace
 
 CheckResult replica_identity(const Facts& facts, const Scope& scope) {
+  // A partition is published when its root is (pg_publication_rel holds the root).
+  std::set<std::pair<std::string, std::string>> published_roots;
+  for (const TableFacts& table : facts.tables) {
+    if (!table.is_partition && table.published) {
+      published_roots.emplace(table.schema, table.name);
+    }
+  }
   std::vector<std::string> details;
   Remediation fix;
   std::size_t published = 0;
@@ -43,14 +53,18 @@ CheckResult replica_identity(const Facts& facts, const Scope& scope) {
     details.push_back(fmt::format("{} ({})", display_name(table), problem));
     fix.sql.push_back(fmt::format("ALTER TABLE {} REPLICA IDENTITY FULL;",
                                   quote_qualified(table.schema, table.name)));
-    if (table.published || facts.publication_facts.all_tables) {
+    if (table.published || facts.publication_facts.all_tables ||
+        (table.is_partition && published_roots.count({table.root_schema, table.root_name}) > 0)) {
       ++published;
     }
   }
   if (details.empty()) {
     return make_result(Status::pass,
-                       fmt::format("all {} have a primary key or a replica identity",
-                                   count_of(scope.identity_tables.size(), "table", "tables")));
+                       fmt::format("{} a primary key or a replica identity",
+                                   scope.identity_tables.size() == 1
+                                       ? std::string("the 1 table has")
+                                       : fmt::format("all {} tables have",
+                                                     scope.identity_tables.size())));
   }
   const std::size_t count = details.size();
   if (published > 0 && (facts.publication_facts.update || facts.publication_facts.delete_)) {

@@ -34,6 +34,23 @@ class Painter {
   bool color_;
 };
 
+// Names read from a server may hold control characters (an ESC would drive the
+// terminal): they are shown escaped, as \x1b.
+enum class Newlines { keep, escape };
+std::string printable(std::string_view text, Newlines newlines = Newlines::escape) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && !(c == '\n' && newlines == Newlines::keep)) || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string group_of(const std::string& id) {
   std::string group = id.substr(0, id.find('.'));
   if (!group.empty()) {
@@ -56,7 +73,7 @@ std::string pretty_bytes(std::int64_t bytes) {
 // Indents every line of a possibly multi-line text.
 std::string indented(std::string_view text, std::string_view first, std::string_view rest) {
   std::string out(first);
-  for (const char c : text) {
+  for (const char c : printable(text, Newlines::keep)) {
     out += c;
     if (c == '\n') {
       out += rest;
@@ -68,11 +85,11 @@ std::string indented(std::string_view text, std::string_view first, std::string_
 void render_header(const Report& report, const Painter& painter, std::string& out) {
   const ReportTarget& target = report.target;
   out += painter.bold(fmt::format("cdc-preflight {}", report.tool_version));
-  out += fmt::format(" · {}{}/{} as {}", target.host,
-                     target.port > 0 ? fmt::format(":{}", target.port) : "", target.dbname,
-                     target.user);
+  out += printable(fmt::format(" · {}{}/{} as {}", target.host,
+                               target.port > 0 ? fmt::format(":{}", target.port) : "",
+                               target.dbname, target.user));
   if (!target.connected_as.empty() && target.connected_as != target.user) {
-    out += fmt::format(" (connected as {})", target.connected_as);
+    out += printable(fmt::format(" (connected as {})", target.connected_as));
   }
   out += "\n";
   if (target.server_version_num == 0) {
@@ -84,18 +101,18 @@ void render_header(const Report& report, const Painter& painter, std::string& ou
   } else if (target.platform == "rds") {
     out += fmt::format("Amazon RDS for PostgreSQL {}", target.server_version);
   } else {
-    out += fmt::format("PostgreSQL {}", target.server_version);
+    out += fmt::format("PostgreSQL {}", printable(target.server_version));
   }
   out += fmt::format(" · endpoint: {}\n", target.endpoint_kind);
   const ReportScope& scope = report.scope;
   out += fmt::format("Scope: publication {} · {} schema{} · {} table{} ({} partitioned) · ~{} to load\n",
-                     scope.publication, scope.schemas, scope.schemas == 1 ? "" : "s", scope.tables,
+                     printable(scope.publication), scope.schemas, scope.schemas == 1 ? "" : "s", scope.tables,
                      scope.tables == 1 ? "" : "s", scope.partitioned_tables,
                      pretty_bytes(scope.estimated_bytes));
   if (!scope.largest.empty()) {
     std::string largest;
     for (const TableSize& size : scope.largest) {
-      largest += fmt::format("{}{} {}", largest.empty() ? "" : ", ", size.table,
+      largest += fmt::format("{}{} {}", largest.empty() ? "" : ", ", printable(size.table),
                              pretty_bytes(size.bytes));
     }
     out += painter.dim(fmt::format("  largest: {}", largest)) + "\n";
@@ -126,7 +143,7 @@ void render_check(const CheckResult& check, const Painter& painter, std::string&
   if (id.size() < kIdWidth) {
     id.resize(kIdWidth, ' ');
   }
-  out += fmt::format("  {} {} {}\n", painter.mark(check.status), id, check.summary);
+  out += fmt::format("  {} {} {}\n", painter.mark(check.status), id, printable(check.summary));
   if (check.status == Status::pass || check.status == Status::skip) {
     return;
   }

@@ -1,0 +1,279 @@
+// run_checks: --skip, no connection, unreadable fact groups; build_report:
+// counts and the `ready` verdict.
+#include <algorithm>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "unit/facts_builder.h"
+
+namespace cdcpreflight::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// --- the catalogue
+
+TEST(Catalogue, ListsEveryCheckOnceWithATitle) {
+  const auto checks = catalogue();
+  ASSERT_FALSE(checks.empty());
+  for (const CheckDefinition& check : checks) {
+    SCOPED_TRACE(std::string(check.id));
+    EXPECT_FALSE(check.title.empty());
+    EXPECT_EQ(std::count_if(checks.begin(), checks.end(),
+                            [&](const CheckDefinition& other) { return other.id == check.id; }),
+              1);
+    EXPECT_EQ(find_check(check.id), &check);
+  }
+}
+
+TEST(Catalogue, ConnectionComesFirst) { EXPECT_EQ(catalogue().front().id, "connection"); }
+
+TEST(Catalogue, FindCheckReturnsNullForAnUnknownId) {
+  EXPECT_EQ(find_check("no.such.check"), nullptr);
+}
+
+// --- run_checks
+
+TEST(RunChecks, AReadyAuroraPassesEveryCheck) {
+  for (const CheckResult& result : run_all(FactsBuilder().build())) {
+    SCOPED_TRACE(result.id);
+    EXPECT_EQ(result.status, Status::pass) << result.summary;
+  }
+}
+
+TEST(RunChecks, ReturnsOneResultPerCheckInCatalogueOrderWithTitles) {
+  const std::vector<CheckResult> results = run_all(FactsBuilder().build());
+  const auto checks = catalogue();
+  ASSERT_EQ(results.size(), checks.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].id, checks[i].id);
+    EXPECT_EQ(results[i].title, checks[i].title);
+  }
+}
+
+TEST(RunChecks, SkipOptionSkipsThatCheck) {
+  ScopeOptions options = default_options();
+  options.skip = {"settings.wal_sender_timeout"};
+  const CheckResult result =
+      evaluate("settings.wal_sender_timeout",
+               FactsBuilder().setting("wal_sender_timeout", "60000", "ms").build(), options);
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("--skip"));
+}
+
+TEST(RunChecks, WithoutAConnectionOnlyConnectionRuns) {
+  const Facts facts =
+      FactsBuilder().connection_failed(ConnectionFailure::refused, "Connection refused").build();
+  for (const CheckResult& result : run_all(facts)) {
+    SCOPED_TRACE(result.id);
+    if (result.id == "connection") {
+      EXPECT_EQ(result.status, Status::fail);
+    } else {
+      EXPECT_EQ(result.status, Status::skip);
+      EXPECT_THAT(result.summary, HasSubstr("no connection"));
+    }
+  }
+}
+
+TEST(RunChecks, UnreadableGroupIsAnErrorForTheChecksThatNeedIt) {
+  const Facts facts =
+      FactsBuilder().query_error(FactGroup::tables, "XX000", "something broke").build();
+  for (const CheckResult& result : run_all(facts)) {
+    SCOPED_TRACE(result.id);
+    const CheckDefinition* check = find_check(result.id);
+    ASSERT_NE(check, nullptr);
+    const bool needs_tables = std::find(check->needs.begin(), check->needs.end(),
+                                        FactGroup::tables) != check->needs.end();
+    if (needs_tables) {
+      EXPECT_EQ(result.status, Status::error);
+      EXPECT_THAT(result.summary, HasSubstr("could not read the tables catalogs"));
+      EXPECT_THAT(result.summary, HasSubstr("something broke"));
+    } else {
+      EXPECT_EQ(result.status, Status::pass);
+    }
+  }
+}
+
+TEST(RunChecks, InsufficientPrivilegeErrorSaysTheRoleMayNotRead) {
+  const CheckResult result =
+      evaluate("role.replication",
+               FactsBuilder()
+                   .query_error(FactGroup::role, "42501", "permission denied for table pg_authid")
+                   .build());
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("the role may not read the role catalogs"));
+  EXPECT_THAT(result.summary, HasSubstr("permission denied for table pg_authid"));
+}
+
+TEST(RunChecks, StatementTimeoutErrorNamesTheTimeout) {
+  const CheckResult result = evaluate(
+      "publication.exists", FactsBuilder()
+                                .query_error(FactGroup::publication, "57014",
+                                             "canceling statement due to statement timeout")
+                                .build());
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("statement timeout"));
+  EXPECT_THAT(result.summary, HasSubstr("publication catalogs"));
+}
+
+TEST(RunChecks, SkipWinsOverAnUnreadableGroup) {
+  ScopeOptions options = default_options();
+  options.skip = {"server.version"};
+  const CheckResult result =
+      evaluate("server.version",
+               FactsBuilder().query_error(FactGroup::server, "42501", "denied").build(), options);
+  EXPECT_EQ(result.status, Status::skip);
+}
+
+// --- build_report
+
+TEST(BuildReport, CountsEachStatus) {
+  const Report report = report_of(FactsBuilder()
+                                      .setting("wal_sender_timeout", "300000", "ms")  // warn
+                                      .no_publication()  // exists: fail, tables: skip
+                                      .build());
+  EXPECT_EQ(report.summary.warn, 1);
+  EXPECT_EQ(report.summary.fail, 1);
+  EXPECT_EQ(report.summary.skip, 1);
+  EXPECT_EQ(report.summary.error, 0);
+  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 3);
+  EXPECT_FALSE(report.summary.ready);
+}
+
+TEST(BuildReport, ReadyWhenEverythingPasses) {
+  const Report report = report_of(FactsBuilder().build());
+  EXPECT_TRUE(report.summary.ready);
+  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()));
+}
+
+TEST(BuildReport, AWarningIsStillReady) {
+  const Report report =
+      report_of(FactsBuilder().setting("wal_sender_timeout", "300000", "ms").build());
+  EXPECT_EQ(report.summary.warn, 1);
+  EXPECT_TRUE(report.summary.ready);
+}
+
+TEST(BuildReport, StrictMakesAWarningBlock) {
+  const Report report =
+      report_of(FactsBuilder().setting("wal_sender_timeout", "300000", "ms").build(), Strict::yes);
+  EXPECT_FALSE(report.summary.ready);
+}
+
+TEST(BuildReport, AFailureBlocks) {
+  const Report report =
+      report_of(FactsBuilder().setting("wal_sender_timeout", "60000", "ms").build());
+  EXPECT_EQ(report.summary.fail, 1);
+  EXPECT_FALSE(report.summary.ready);
+}
+
+TEST(BuildReport, AnErrorInACheckThatCanFailBlocks) {
+  const Report report = report_of(
+      FactsBuilder().query_error(FactGroup::publication, "42501", "permission denied").build());
+  EXPECT_EQ(report.summary.error, 2);
+  EXPECT_FALSE(report.summary.ready);
+}
+
+TEST(BuildReport, AnErrorInACheckThatCanOnlyWarnDoesNotBlock) {
+  std::vector<CheckResult> results = run_all(FactsBuilder().build());
+  for (CheckResult& result : results) {
+    if (result.id == "server.platform") {  // can_fail is false
+      result.status = Status::error;
+    }
+  }
+  const Facts facts = FactsBuilder().build();
+  const Report report =
+      build_report(facts, resolve_scope(facts, default_options()), results, Strict::no);
+  EXPECT_EQ(report.summary.error, 1);
+  EXPECT_TRUE(report.summary.ready);
+}
+
+TEST(BuildReport, AnErrorInACheckThatCanOnlyWarnBlocksWithStrict) {
+  std::vector<CheckResult> results = run_all(FactsBuilder().build());
+  for (CheckResult& result : results) {
+    if (result.id == "server.platform") {
+      result.status = Status::error;
+    }
+  }
+  const Facts facts = FactsBuilder().build();
+  const Report report =
+      build_report(facts, resolve_scope(facts, default_options()), results, Strict::yes);
+  EXPECT_FALSE(report.summary.ready);
+}
+
+TEST(BuildReport, NoConnectionIsNotReady) {
+  const Report report = report_of(
+      FactsBuilder().connection_failed(ConnectionFailure::timeout, "timeout expired").build());
+  EXPECT_EQ(report.summary.fail, 1);
+  EXPECT_EQ(report.summary.skip, static_cast<int>(catalogue().size()) - 1);
+  EXPECT_FALSE(report.summary.ready);
+}
+
+TEST(BuildReport, DescribesTheTarget) {
+  Facts facts = FactsBuilder().build();
+  facts.connection.connected_as = "admin";
+  const Report report = report_of(facts);
+  const ReportTarget& target = report.target;
+  EXPECT_EQ(target.host, kWriterHost);
+  EXPECT_EQ(target.port, 5432);
+  EXPECT_EQ(target.dbname, "app");
+  EXPECT_EQ(target.user, kUser);
+  EXPECT_EQ(target.connected_as, "admin");
+  EXPECT_EQ(target.platform, "aurora");
+  EXPECT_EQ(target.server_version, "15.4");
+  EXPECT_EQ(target.server_version_num, 150004);
+  EXPECT_EQ(target.aurora_version, "15.4.1");
+  EXPECT_EQ(target.endpoint_kind, "cluster-writer");
+}
+
+TEST(BuildReport, PlatformIsUnknownWithoutAServer) {
+  const Report report =
+      report_of(FactsBuilder()
+                    .connection_failed(ConnectionFailure::dns, "could not translate")
+                    .version(0)
+                    .build());
+  EXPECT_EQ(report.target.platform, "unknown");
+}
+
+TEST(BuildReport, ScopeSumsPartitionsIntoTheirRootAndListsTheLargest) {
+  const Report report =
+      report_of(FactsBuilder()
+                    .no_tables()
+                    .table("public", "small", [](TableFacts& t) { t.bytes = 100; })
+                    .partitioned_table("public", "events")
+                    .partition("public", "events_1", "public", "events",
+                               [](TableFacts& t) { t.bytes = 1000; })
+                    .partition("public", "events_2", "public", "events",
+                               [](TableFacts& t) { t.bytes = 2000; })
+                    .table("public", "scratch",
+                           [](TableFacts& t) {
+                             t.unlogged = true;
+                             t.bytes = 50000;
+                           })
+                    .build());
+  const ReportScope& scope = report.scope;
+  EXPECT_EQ(scope.publication, kPublication);
+  EXPECT_EQ(scope.schemas, 1);
+  EXPECT_EQ(scope.tables, 3);
+  EXPECT_EQ(scope.partitioned_tables, 1);
+  EXPECT_EQ(scope.estimated_bytes, 3100);
+  ASSERT_GE(scope.largest.size(), 2U);
+  EXPECT_EQ(scope.largest[0].table, "public.events");
+  EXPECT_EQ(scope.largest[0].bytes, 3000);
+  EXPECT_EQ(scope.largest[1].table, "public.small");
+}
+
+TEST(BuildReport, ListsAtMostFiveLargestTables) {
+  FactsBuilder builder;
+  builder.no_tables();
+  for (int i = 1; i <= 8; ++i) {
+    builder.table("public", "t" + std::to_string(i), [i](TableFacts& t) { t.bytes = i * 10; });
+  }
+  const Report report = report_of(builder.build());
+  ASSERT_EQ(report.scope.largest.size(), 5U);
+  EXPECT_EQ(report.scope.largest[0].table, "public.t8");
+  EXPECT_EQ(report.scope.largest[4].table, "public.t4");
+}
+
+}  // namespace
+}  // namespace cdcpreflight::testing

@@ -1,0 +1,123 @@
+// `connection`: connected, or failed with a classified cause and the fix for it.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "unit/facts_builder.h"
+
+namespace cdcpreflight::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+CheckResult failed_with(ConnectionFailure failure, std::string message = "libpq says no") {
+  return evaluate("connection",
+                  FactsBuilder().connection_failed(failure, std::move(message)).build());
+}
+
+TEST(ConnectionCheck, PassesWhenConnectedAndShowsTls) {
+  const CheckResult result = evaluate("connection", FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("connected to"));
+  EXPECT_THAT(result.summary, HasSubstr(kWriterHost));
+  ASSERT_EQ(result.details.size(), 1U);
+  EXPECT_THAT(result.details[0], HasSubstr("TLSv1.3"));
+  EXPECT_THAT(result.details[0], HasSubstr("TLS_AES_256_GCM_SHA384"));
+}
+
+TEST(ConnectionCheck, PassSaysWhenTheConnectionIsNotEncrypted) {
+  Facts facts = FactsBuilder().build();
+  facts.connection.ssl_in_use = false;
+  const CheckResult result = evaluate("connection", facts);
+  EXPECT_EQ(result.status, Status::pass);
+  ASSERT_EQ(result.details.size(), 1U);
+  EXPECT_EQ(result.details[0], "not encrypted");
+}
+
+TEST(ConnectionCheck, DnsFailureNamesDnsAndTheHost) {
+  const CheckResult result = failed_with(ConnectionFailure::dns);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("DNS"));
+  EXPECT_THAT(result.summary, HasSubstr(kWriterHost));
+  ASSERT_FALSE(result.details.empty());
+  EXPECT_EQ(result.details[0], "cause: dns");
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("getent hosts"));
+}
+
+TEST(ConnectionCheck, RefusedNamesHostAndPort) {
+  const CheckResult result = failed_with(ConnectionFailure::refused);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("refused"));
+  EXPECT_THAT(result.summary, HasSubstr(std::string(kWriterHost) + ":5432"));
+  ASSERT_FALSE(result.details.empty());
+  EXPECT_EQ(result.details[0], "cause: refused");
+}
+
+TEST(ConnectionCheck, TimeoutPointsAtSecurityGroupsStaticIpsAndPrivateLink) {
+  const CheckResult result = failed_with(ConnectionFailure::timeout);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("timed out"));
+  ASSERT_FALSE(result.details.empty());
+  EXPECT_EQ(result.details[0], "cause: timeout");
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("security group"));
+  EXPECT_THAT(fix, HasSubstr("ClickPipes static IPs"));
+  EXPECT_THAT(fix, HasSubstr("PrivateLink"));
+}
+
+TEST(ConnectionCheck, AuthenticationFailurePointsAtPasswordAndPgHba) {
+  const CheckResult result = failed_with(ConnectionFailure::authentication);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("authentication"));
+  EXPECT_THAT(result.summary, HasSubstr(kUser));
+  ASSERT_FALSE(result.details.empty());
+  EXPECT_EQ(result.details[0], "cause: authentication");
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("password"));
+  EXPECT_THAT(fix, HasSubstr("pg_hba.conf"));
+}
+
+TEST(ConnectionCheck, TlsFailurePointsAtTheRdsCaBundle) {
+  const CheckResult result = failed_with(ConnectionFailure::tls);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("TLS"));
+  ASSERT_FALSE(result.details.empty());
+  EXPECT_EQ(result.details[0], "cause: tls");
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("sslmode=verify-full"));
+}
+
+TEST(ConnectionCheck, MissingDatabaseNamesIt) {
+  const CheckResult result = failed_with(ConnectionFailure::database_missing);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("database app does not exist"));
+  ASSERT_FALSE(result.details.empty());
+  EXPECT_EQ(result.details[0], "cause: database_missing");
+}
+
+TEST(ConnectionCheck, LostConnectionSaysLost) {
+  const CheckResult result = failed_with(ConnectionFailure::lost);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("lost"));
+  ASSERT_FALSE(result.details.empty());
+  EXPECT_EQ(result.details[0], "cause: lost");
+}
+
+TEST(ConnectionCheck, UnclassifiedFailureStillFailsAndKeepsLibpqMessage) {
+  const CheckResult result =
+      failed_with(ConnectionFailure::other, "server closed the connection unexpectedly");
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("could not connect"));
+  ASSERT_EQ(result.details.size(), 2U);
+  EXPECT_EQ(result.details[0], "cause: other");
+  EXPECT_EQ(result.details[1], "server closed the connection unexpectedly");
+}
+
+TEST(ConnectionCheck, FailsWhenAFailureIsRecordedEvenIfMarkedConnected) {
+  Facts facts = FactsBuilder().build();
+  facts.connection.failure = ConnectionFailure::lost;
+  const CheckResult result = evaluate("connection", facts);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("lost"));
+}
+
+}  // namespace
+}  // namespace cdcpreflight::testing

@@ -1,0 +1,325 @@
+// Facts for unit tests: a connected Aurora cluster that is ready for ClickPipes,
+// and one method per thing a test changes. Tests state only what differs.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cdcpreflight/check.h"
+#include "cdcpreflight/facts.h"
+#include "cdcpreflight/report.h"
+#include "unit/printers.h"
+
+namespace cdcpreflight::testing {
+
+inline constexpr const char* kWriterHost = "mydb.cluster-abc123.us-east-1.rds.amazonaws.com";
+inline constexpr const char* kUser = "clickpipes_user";
+inline constexpr const char* kPublication = "clickpipes_publication";
+
+using TableChange = std::function<void(TableFacts&)>;
+
+// A table that passes every check: primary key, SELECT granted, published.
+inline TableFacts ready_table(std::string schema, std::string name) {
+  TableFacts table;
+  table.schema = std::move(schema);
+  table.name = std::move(name);
+  table.owner = "app_owner";
+  table.kind = TableKind::ordinary;
+  table.replica_identity = ReplicaIdentity::default_key;
+  table.has_primary_key = true;
+  table.select = true;
+  table.published = true;
+  table.bytes = 8192;
+  return table;
+}
+
+class FactsBuilder {
+ public:
+  // Aurora PostgreSQL 15.4 reached through its cluster writer endpoint, with
+  // logical replication on, the user a member of rds_replication, schema
+  // public holding public.orders and public.customers, and the publication
+  // FOR ALL TABLES publishing insert, update and delete.
+  FactsBuilder() {
+    facts_.tool_version = "0.1.0";
+    facts_.gathered_at = "2026-11-25T12:00:00Z";
+    facts_.user = kUser;
+    facts_.publication = kPublication;
+
+    ConnectionFacts& connection = facts_.connection;
+    connection.connected = true;
+    connection.host = kWriterHost;
+    connection.port = 5432;
+    connection.dbname = "app";
+    connection.connected_as = kUser;
+    connection.sslmode = "verify-full";
+    connection.ssl_in_use = true;
+    connection.ssl_protocol = "TLSv1.3";
+    connection.ssl_cipher = "TLS_AES_256_GCM_SHA384";
+
+    ServerFacts& server = facts_.server;
+    server.version_num = 150004;
+    server.version = "15.4";
+    server.aurora_version = "15.4.1";
+    server.rds = true;
+    server.settings["wal_level"] = Setting{"logical", "", false};
+    server.settings["rds.logical_replication"] = Setting{"on", "", false};
+    server.settings["wal_sender_timeout"] = Setting{"0", "ms", false};
+    server.settings["max_replication_slots"] = Setting{"20", "", false};
+    server.settings["max_wal_senders"] = Setting{"20", "", false};
+    server.settings["max_slot_wal_keep_size"] = Setting{"-1", "MB", false};
+
+    RoleFacts& role = facts_.role;
+    role.name = kUser;
+    role.exists = true;
+    role.can_login = true;
+    role.member_of_rds_replication = true;
+
+    schema("public");
+    table("public", "orders");
+    table("public", "customers");
+
+    PublicationFacts& publication = facts_.publication_facts;
+    publication.exists = true;
+    publication.name = kPublication;
+    publication.owner = "postgres";
+    publication.all_tables = true;
+    publication.insert = publication.update = publication.delete_ = publication.truncate = true;
+    publication.via_root = true;
+  }
+
+  // --- connection
+  FactsBuilder& host(std::string name) {
+    facts_.connection.host = std::move(name);
+    return *this;
+  }
+  FactsBuilder& connection_failed(ConnectionFailure failure, std::string message) {
+    facts_.connection.connected = false;
+    facts_.connection.failure = failure;
+    facts_.connection.failure_message = std::move(message);
+    facts_.connection.ssl_in_use = false;
+    return *this;
+  }
+
+  // --- server
+  // 150004 -> "15.4"
+  FactsBuilder& version(int version_num) {
+    facts_.server.version_num = version_num;
+    facts_.server.version =
+        std::to_string(version_num / 10000) + "." + std::to_string(version_num % 100);
+    return *this;
+  }
+  // Aurora: aurora_version() and rds.extensions; RDS: rds.extensions only;
+  // PostgreSQL: neither, and no rds.logical_replication setting.
+  FactsBuilder& platform(Platform platform) {
+    ServerFacts& server = facts_.server;
+    server.aurora_version.reset();
+    server.rds = platform != Platform::postgresql;
+    if (platform == Platform::aurora) {
+      server.aurora_version = "15.4.1";
+    }
+    if (platform == Platform::postgresql) {
+      server.settings.erase("rds.logical_replication");
+    }
+    return *this;
+  }
+  FactsBuilder& in_recovery() {
+    facts_.server.in_recovery = true;
+    return *this;
+  }
+  FactsBuilder& setting(const std::string& name, std::string value, std::string unit = "") {
+    facts_.server.settings[name] = Setting{std::move(value), std::move(unit), false};
+    return *this;
+  }
+  FactsBuilder& pending_restart(const std::string& name) {
+    facts_.server.settings.at(name).pending_restart = true;
+    return *this;
+  }
+
+  // --- role
+  FactsBuilder& role(std::function<void(RoleFacts&)> change) {
+    change(facts_.role);
+    return *this;
+  }
+  FactsBuilder& role_missing() {
+    facts_.role = RoleFacts{};
+    facts_.role.name = kUser;
+    return *this;
+  }
+
+  // --- schemas and tables
+  FactsBuilder& schema(std::string name, bool usage = true) {
+    const auto found = std::find_if(facts_.schemas.begin(), facts_.schemas.end(),
+                                    [&](const SchemaFacts& s) { return s.name == name; });
+    if (found != facts_.schemas.end()) {
+      found->usage = usage;
+      return *this;
+    }
+    SchemaFacts schema;
+    schema.name = std::move(name);
+    schema.owner = "app_owner";
+    schema.usage = usage;
+    facts_.schemas.push_back(std::move(schema));
+    return *this;
+  }
+  FactsBuilder& no_tables() {
+    facts_.tables.clear();
+    facts_.schemas.clear();
+    return *this;
+  }
+  // Adds a ready table (and its schema, with USAGE, when new), changed by `change`.
+  FactsBuilder& table(const std::string& schema_name, const std::string& name,
+                      const TableChange& change = {}) {
+    TableFacts table = ready_table(schema_name, name);
+    if (change) {
+      change(table);
+    }
+    return add(std::move(table));
+  }
+  FactsBuilder& partitioned_table(const std::string& schema_name, const std::string& name,
+                                  const TableChange& change = {}) {
+    TableFacts table = ready_table(schema_name, name);
+    table.kind = TableKind::partitioned;
+    table.bytes = 0;
+    if (change) {
+      change(table);
+    }
+    return add(std::move(table));
+  }
+  FactsBuilder& partition(const std::string& schema_name, const std::string& name,
+                          const std::string& root_schema, const std::string& root_name,
+                          const TableChange& change = {}) {
+    TableFacts table = ready_table(schema_name, name);
+    table.is_partition = true;
+    table.root_schema = root_schema;
+    table.root_name = root_name;
+    if (change) {
+      change(table);
+    }
+    return add(std::move(table));
+  }
+  // Changes a table added before.
+  FactsBuilder& change_table(const std::string& schema_name, const std::string& name,
+                             const TableChange& change) {
+    const auto found = std::find_if(
+        facts_.tables.begin(), facts_.tables.end(),
+        [&](const TableFacts& t) { return t.schema == schema_name && t.name == name; });
+    if (found == facts_.tables.end()) {
+      throw std::logic_error("change_table: no table " + schema_name + "." + name);
+    }
+    change(*found);
+    return *this;
+  }
+
+  // --- publication
+  FactsBuilder& no_publication() {
+    facts_.publication_facts = PublicationFacts{};
+    facts_.publication_facts.name = kPublication;
+    for (TableFacts& table : facts_.tables) {
+      table.published = false;
+    }
+    return *this;
+  }
+  // The publication lists tables (FOR TABLE …): each table's `published` says
+  // whether it is listed.
+  FactsBuilder& publication_lists_tables() {
+    facts_.publication_facts.all_tables = false;
+    return *this;
+  }
+  FactsBuilder& publication(std::function<void(PublicationFacts&)> change) {
+    change(facts_.publication_facts);
+    return *this;
+  }
+
+  // --- gathering
+  FactsBuilder& query_error(FactGroup group, std::string sqlstate, std::string message) {
+    facts_.errors[group] = QueryError{std::move(sqlstate), std::move(message)};
+    return *this;
+  }
+
+  [[nodiscard]] Facts build() const { return facts_; }
+
+ private:
+  FactsBuilder& add(TableFacts table) {
+    const auto known = std::any_of(facts_.schemas.begin(), facts_.schemas.end(),
+                                   [&](const SchemaFacts& s) { return s.name == table.schema; });
+    if (!known) {
+      schema(table.schema);
+    }
+    facts_.tables.push_back(std::move(table));
+    return *this;
+  }
+
+  Facts facts_;
+};
+
+// The options of a plain run: the default publication, nothing narrowed.
+inline ScopeOptions default_options() {
+  ScopeOptions options;
+  options.publication = kPublication;
+  return options;
+}
+
+inline ScopeOptions with_schemas(std::vector<std::string> schemas) {
+  ScopeOptions options = default_options();
+  options.schemas = std::move(schemas);
+  return options;
+}
+
+inline ScopeOptions with_tables(std::vector<std::string> tables) {
+  ScopeOptions options = default_options();
+  options.tables = std::move(tables);
+  return options;
+}
+
+// Every result of a run over `facts`, as the tool would produce them.
+inline std::vector<CheckResult> run_all(const Facts& facts,
+                                        const ScopeOptions& options = default_options()) {
+  return run_checks(facts, resolve_scope(facts, options));
+}
+
+// The result of check `id` in a run over `facts`.
+inline CheckResult evaluate(std::string_view id, const Facts& facts,
+                            const ScopeOptions& options = default_options()) {
+  std::vector<CheckResult> results = run_all(facts, options);
+  const auto found = std::find_if(results.begin(), results.end(),
+                                  [&](const CheckResult& r) { return r.id == id; });
+  if (found == results.end()) {
+    throw std::logic_error("no check " + std::string(id) + " in the catalogue");
+  }
+  return std::move(*found);
+}
+
+// The report of a run over `facts`.
+inline Report report_of(const Facts& facts, Strict strict = Strict::no,
+                        const ScopeOptions& options = default_options()) {
+  const Scope scope = resolve_scope(facts, options);
+  return build_report(facts, scope, run_checks(facts, scope), strict);
+}
+
+// All SQL, steps and commands of a remediation as one text, to search in.
+inline std::string remediation_text(const Remediation& fix) {
+  std::string text;
+  for (const auto* list : {&fix.sql, &fix.steps, &fix.commands}) {
+    for (const std::string& line : *list) {
+      text += line;
+      text += '\n';
+    }
+  }
+  return text + fix.docs;
+}
+
+inline std::string details_text(const CheckResult& result) {
+  std::string text;
+  for (const std::string& detail : result.details) {
+    text += detail;
+    text += '\n';
+  }
+  return text;
+}
+
+}  // namespace cdcpreflight::testing

@@ -1,0 +1,208 @@
+// `publication.exists` and `publication.tables`: the publication ClickPipes
+// streams, and that it holds every scoped table.
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "unit/facts_builder.h"
+
+namespace cdcpreflight::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+constexpr const char* kExists = "publication.exists";
+constexpr const char* kTables = "publication.tables";
+
+void unpublished(TableFacts& table) { table.published = false; }
+void unlogged(TableFacts& table) {
+  table.unlogged = true;
+  table.published = false;
+}
+
+// --- publication.exists
+
+TEST(PublicationExists, PassesWhenItExists) {
+  const CheckResult result = evaluate(kExists, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("clickpipes_publication exists (FOR ALL TABLES)"));
+}
+
+TEST(PublicationExists, SaysWhenItListsTables) {
+  const CheckResult result = evaluate(kExists, FactsBuilder().publication_lists_tables().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("(listed tables)"));
+}
+
+TEST(PublicationExists, FailsWithForAllTablesWhenNotNarrowed) {
+  const CheckResult result = evaluate(kExists, FactsBuilder().no_publication().build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("clickpipes_publication does not exist"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE PUBLICATION \"clickpipes_publication\" FOR ALL TABLES;"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("--schema/--table"));
+}
+
+TEST(PublicationExists, FailsWithForTableListWhenNarrowed) {
+  const CheckResult result =
+      evaluate(kExists, FactsBuilder().no_publication().build(), with_schemas({"public"}));
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE PUBLICATION \"clickpipes_publication\" FOR TABLE "
+                          "\"public\".\"orders\", \"public\".\"customers\";"));
+}
+
+TEST(PublicationExists, UsesTheNameGivenWithPublication) {
+  ScopeOptions options = with_tables({"public.orders"});
+  options.publication = "my \"pub\"";
+  const CheckResult result = evaluate(kExists, FactsBuilder().no_publication().build(), options);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(
+      result.remediation.sql,
+      ElementsAre("CREATE PUBLICATION \"my \"\"pub\"\"\" FOR TABLE \"public\".\"orders\";"));
+}
+
+TEST(PublicationExists, PublishesViaRootWithAPartitionedTableOn13AndLater) {
+  const CheckResult result = evaluate(
+      kExists, FactsBuilder().no_publication().partitioned_table("public", "events").build());
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE PUBLICATION \"clickpipes_publication\" FOR ALL TABLES WITH "
+                          "(publish_via_partition_root = true);"));
+}
+
+TEST(PublicationExists, PublishesViaRootInANarrowedList) {
+  const CheckResult result = evaluate(
+      kExists, FactsBuilder().no_publication().partitioned_table("public", "events").build(),
+      with_tables({"public.events"}));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE PUBLICATION \"clickpipes_publication\" FOR TABLE "
+                          "\"public\".\"events\" WITH (publish_via_partition_root = true);"));
+}
+
+TEST(PublicationExists, NoPublishViaRootOnPostgresql12) {
+  const CheckResult result = evaluate(kExists, FactsBuilder()
+                                                   .version(120015)
+                                                   .no_publication()
+                                                   .partitioned_table("public", "events")
+                                                   .build());
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE PUBLICATION \"clickpipes_publication\" FOR ALL TABLES;"));
+}
+
+TEST(PublicationExists, NoPublishViaRootWithoutAPartitionedTable) {
+  const CheckResult result = evaluate(kExists, FactsBuilder().no_publication().build());
+  EXPECT_THAT(result.remediation.sql, ElementsAre(Not(HasSubstr("publish_via_partition_root"))));
+}
+
+TEST(PublicationExists, LeavesUnloggedTablesOutOfTheList) {
+  const CheckResult result = evaluate(
+      kExists, FactsBuilder().no_publication().table("public", "scratch", unlogged).build(),
+      with_schemas({"public"}));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE PUBLICATION \"clickpipes_publication\" FOR TABLE "
+                          "\"public\".\"orders\", \"public\".\"customers\";"));
+}
+
+TEST(PublicationExists, NarrowedToNothingSaysToCheckTheNames) {
+  const CheckResult result =
+      evaluate(kExists, FactsBuilder().no_publication().build(), with_schemas({"nosuch"}));
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.remediation.sql, IsEmpty());
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("No table is in scope"));
+}
+
+TEST(PublicationExists, ALongListIsSplitIntoStatementsOf50Tables) {
+  FactsBuilder builder;
+  builder.no_tables().no_publication();
+  for (int i = 0; i < 120; ++i) {
+    builder.table("app", "t" + std::to_string(i));
+  }
+  const CheckResult result = evaluate(kExists, builder.build(), with_schemas({"app"}));
+  ASSERT_THAT(result.remediation.sql, SizeIs(3));
+  EXPECT_THAT(result.remediation.sql[0], HasSubstr("CREATE PUBLICATION"));
+  EXPECT_THAT(result.remediation.sql[0], HasSubstr("\"app\".\"t49\";"));
+  EXPECT_THAT(result.remediation.sql[1],
+              HasSubstr("ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE \"app\".\"t50\","));
+  EXPECT_THAT(result.remediation.sql[2], HasSubstr("ADD TABLE \"app\".\"t100\","));
+  EXPECT_THAT(result.remediation.sql[2], HasSubstr("\"app\".\"t119\";"));
+}
+
+// --- publication.tables
+
+TEST(PublicationTables, SkipsWhenThereIsNoPublication) {
+  const CheckResult result = evaluate(kTables, FactsBuilder().no_publication().build());
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("publication.exists"));
+}
+
+TEST(PublicationTables, PassesForAllTables) {
+  Facts facts = FactsBuilder().build();
+  for (TableFacts& table : facts.tables) {
+    table.published = false;  // FOR ALL TABLES covers them whatever each row says
+  }
+  const CheckResult result = evaluate(kTables, facts);
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("FOR ALL TABLES"));
+}
+
+TEST(PublicationTables, PassesWhenEveryScopedTableIsListed) {
+  const CheckResult result = evaluate(kTables, FactsBuilder().publication_lists_tables().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("all 2 scoped tables"));
+}
+
+TEST(PublicationTables, FailsListingTheMissingWithAlterPublication) {
+  const CheckResult result = evaluate(kTables, FactsBuilder()
+                                                   .publication_lists_tables()
+                                                   .change_table("public", "orders", unpublished)
+                                                   .build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("does not publish 1 table of 2 scoped tables"));
+  EXPECT_THAT(result.details, ElementsAre("public.orders"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE "
+                          "\"public\".\"orders\";"));
+}
+
+TEST(PublicationTables, IgnoresTablesOutsideTheScope) {
+  const CheckResult result = evaluate(kTables,
+                                      FactsBuilder()
+                                          .publication_lists_tables()
+                                          .change_table("public", "orders", unpublished)
+                                          .build(),
+                                      with_tables({"public.customers"}));
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(PublicationTables, IgnoresUnloggedTables) {
+  const CheckResult result = evaluate(
+      kTables,
+      FactsBuilder().publication_lists_tables().table("public", "scratch", unlogged).build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("all 2 scoped tables"));
+}
+
+TEST(PublicationTables, ALongListIsSplitIntoStatementsOf50Tables) {
+  FactsBuilder builder;
+  builder.no_tables().publication_lists_tables();
+  for (int i = 0; i < 101; ++i) {
+    builder.table("app", "t" + std::to_string(i), unpublished);
+  }
+  const CheckResult result = evaluate(kTables, builder.build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.details, SizeIs(101));
+  ASSERT_THAT(result.remediation.sql, SizeIs(3));
+  EXPECT_THAT(result.remediation.sql[0], HasSubstr("ADD TABLE \"app\".\"t0\","));
+  EXPECT_THAT(result.remediation.sql[0], HasSubstr("\"app\".\"t49\";"));
+  EXPECT_THAT(result.remediation.sql[1], HasSubstr("ADD TABLE \"app\".\"t50\","));
+  EXPECT_EQ(result.remediation.sql[2],
+            "ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE \"app\".\"t100\";");
+}
+
+}  // namespace
+}  // namespace cdcpreflight::testing

@@ -1,0 +1,226 @@
+// `settings.logical_replication` and `settings.wal_sender_timeout`, with the
+// platform's way of changing a parameter: the DB cluster parameter group and a
+// writer reboot on Aurora, the DB parameter group on RDS, ALTER SYSTEM elsewhere.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "unit/facts_builder.h"
+
+namespace cdcpreflight::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kLogical = "settings.logical_replication";
+constexpr const char* kTimeout = "settings.wal_sender_timeout";
+
+// Aurora before rds.logical_replication is turned on.
+FactsBuilder aurora_without_logical_replication() {
+  FactsBuilder builder;
+  builder.setting("wal_level", "replica").setting("rds.logical_replication", "off");
+  return builder;
+}
+
+FactsBuilder postgresql() {
+  FactsBuilder builder;
+  builder.platform(Platform::postgresql).host("db.example.com");
+  return builder;
+}
+
+// --- settings.logical_replication
+
+TEST(LogicalReplication, PassesOnAuroraWithWalLevelLogicalAndTheRdsFlagOn) {
+  const CheckResult result = evaluate(kLogical, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("rds.logical_replication = on"));
+}
+
+TEST(LogicalReplication, PassesOnPostgresqlWithWalLevelLogical) {
+  const CheckResult result = evaluate(kLogical, postgresql().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "wal_level = logical");
+}
+
+TEST(LogicalReplication, AuroraOffFailsWithTheClusterParameterGroupAndReboot) {
+  const CheckResult result = evaluate(kLogical, aurora_without_logical_replication().build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("rds.logical_replication is off"));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("DB cluster parameter group"));
+  EXPECT_THAT(fix, HasSubstr("Reboot the writer"));
+  EXPECT_THAT(fix, HasSubstr("rds.logical_replication = 1"));
+  EXPECT_THAT(fix, HasSubstr("ParameterName=rds.logical_replication,ParameterValue=1"));
+  EXPECT_THAT(fix, HasSubstr("aurora-postgresql15"));
+}
+
+TEST(LogicalReplication, AuroraCommandsUseTheClusterAndRegionOfTheHost) {
+  const CheckResult result = evaluate(kLogical, aurora_without_logical_replication().build());
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("--db-cluster-identifier mydb"));
+  EXPECT_THAT(fix, HasSubstr("--region us-east-1"));
+  EXPECT_THAT(fix, HasSubstr("aws rds reboot-db-instance"));
+  EXPECT_THAT(fix, Not(HasSubstr("<cluster-id>")));
+  EXPECT_THAT(fix, Not(HasSubstr("<region>")));
+}
+
+TEST(LogicalReplication, AuroraCommandsUsePlaceholdersWhenTheHostRevealsNothing) {
+  const CheckResult result =
+      evaluate(kLogical, aurora_without_logical_replication().host("10.0.0.5").build());
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("--db-cluster-identifier <cluster-id>"));
+  EXPECT_THAT(fix, HasSubstr("--region <region>"));
+}
+
+TEST(LogicalReplication, RdsOffFailsWithTheDbParameterGroupOfTheInstance) {
+  const CheckResult result =
+      evaluate(kLogical, aurora_without_logical_replication()
+                             .platform(Platform::rds)
+                             .host("mydb-instance.abc123.eu-west-2.rds.amazonaws.com")
+                             .build());
+  EXPECT_EQ(result.status, Status::fail);
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("DB parameter group"));
+  EXPECT_THAT(fix, Not(HasSubstr("DB cluster parameter group")));
+  EXPECT_THAT(fix, HasSubstr("--db-instance-identifier mydb-instance"));
+  EXPECT_THAT(fix, HasSubstr("--region eu-west-2"));
+  EXPECT_THAT(fix, HasSubstr("postgres15"));
+}
+
+TEST(LogicalReplication, PostgresqlFailsWithAlterSystemAndRestart) {
+  const CheckResult result =
+      evaluate(kLogical, postgresql().setting("wal_level", "replica").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("wal_level is replica"));
+  EXPECT_THAT(result.remediation.sql, Contains("ALTER SYSTEM SET \"wal_level\" = 'logical';"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("Restart PostgreSQL"));
+  EXPECT_THAT(result.remediation.sql, Not(Contains("SELECT pg_reload_conf();")));
+}
+
+TEST(LogicalReplication, RdsFlagOnButWalLevelReplicaFailsWithRebootPending) {
+  const CheckResult result =
+      evaluate(kLogical, FactsBuilder().setting("wal_level", "replica").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("reboot pending"));
+  EXPECT_THAT(result.summary, HasSubstr("replica"));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("Reboot the writer"));
+  EXPECT_THAT(fix, HasSubstr("--db-cluster-identifier mydb"));
+  EXPECT_THAT(fix, Not(HasSubstr("modify-db-cluster-parameter-group")));
+}
+
+TEST(LogicalReplication, SelfManagedPendingRestartFailsWithRebootPending) {
+  const CheckResult result = evaluate(
+      kLogical, postgresql().setting("wal_level", "replica").pending_restart("wal_level").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("reboot pending"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("Restart PostgreSQL"));
+  EXPECT_TRUE(result.remediation.sql.empty());
+}
+
+TEST(LogicalReplication, LogicalWithAPendingRestartWarns) {
+  const CheckResult result = evaluate(kLogical, postgresql().pending_restart("wal_level").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("waits for a restart"));
+}
+
+TEST(LogicalReplication, FailsWhenWalLevelIsUnknown) {
+  Facts facts = postgresql().build();
+  facts.server.settings.erase("wal_level");
+  const CheckResult result = evaluate(kLogical, facts);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("unknown"));
+}
+
+// --- settings.wal_sender_timeout
+
+TEST(WalSenderTimeout, PassesAtZero) {
+  const CheckResult result = evaluate(kTimeout, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_TRUE(result.remediation.empty());
+}
+
+TEST(WalSenderTimeout, FailsAtTheDefaultOneMinute) {
+  const CheckResult result =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "60000", "ms").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("wal_sender_timeout is 1min"));
+  EXPECT_THAT(result.summary, HasSubstr("set it to 0"));
+}
+
+TEST(WalSenderTimeout, FailureOnAuroraChangesTheClusterParameterGroup) {
+  const CheckResult result =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "60000", "ms").build());
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("DB cluster parameter group"));
+  EXPECT_THAT(fix, HasSubstr("ParameterName=wal_sender_timeout,ParameterValue=0"));
+  EXPECT_THAT(fix, HasSubstr("describe-db-cluster-parameters"));
+}
+
+TEST(WalSenderTimeout, FailureOnPostgresqlReloadsInsteadOfRestarting) {
+  const CheckResult result =
+      evaluate(kTimeout, postgresql().setting("wal_sender_timeout", "60000", "ms").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.remediation.sql, Contains("ALTER SYSTEM SET \"wal_sender_timeout\" = 0;"));
+  EXPECT_THAT(result.remediation.sql, Contains("SELECT pg_reload_conf();"));
+}
+
+TEST(WalSenderTimeout, WarnsAtExactlyFiveMinutes) {
+  const CheckResult result =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "300000", "ms").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("5min"));
+  EXPECT_THAT(result.summary, HasSubstr("tolerated"));
+}
+
+TEST(WalSenderTimeout, WarnsAtTenMinutes) {
+  const CheckResult result =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "600000", "ms").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("10min"));
+}
+
+TEST(WalSenderTimeout, FailsJustUnderFiveMinutes) {
+  const CheckResult result =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "299999", "ms").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("299999ms"));
+}
+
+TEST(WalSenderTimeout, ReadsAValueInSeconds) {
+  const CheckResult warned =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "300", "s").build());
+  EXPECT_EQ(warned.status, Status::warn);
+  EXPECT_THAT(warned.summary, HasSubstr("5min"));
+  const CheckResult failed =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "90", "s").build());
+  EXPECT_EQ(failed.status, Status::fail);
+  EXPECT_THAT(failed.summary, HasSubstr("90s"));
+}
+
+TEST(WalSenderTimeout, GarbageValueIsAnError) {
+  const CheckResult result =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "abc", "ms").build());
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("unexpected value abc"));
+}
+
+// "60s" is how SHOW prints the default: it must not be read as 60 ms.
+TEST(WalSenderTimeout, ValueWithTrailingTextIsAnError) {
+  const CheckResult result =
+      evaluate(kTimeout, FactsBuilder().setting("wal_sender_timeout", "5min", "").build());
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("5min"));
+}
+
+TEST(WalSenderTimeout, MissingSettingIsAnError) {
+  Facts facts = FactsBuilder().build();
+  facts.server.settings.erase("wal_sender_timeout");
+  const CheckResult result = evaluate(kTimeout, facts);
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("not in pg_settings"));
+}
+
+}  // namespace
+}  // namespace cdcpreflight::testing
