@@ -1,0 +1,109 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/test.sh and scripts/demo.sh. Source it; do not run it.
+#
+# After sourcing, CDCP_ROOT is the repository root and the working directory is that root,
+# whatever directory the calling script was started from.
+
+CDCP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$CDCP_ROOT" || exit 1
+
+# Debian/Ubuntu packages needed to build cdc-preflight and run all of its tests.
+# postgresql: the server (integration tests and the demo start their own throwaway servers);
+# pgbouncer: integration tests of the pooler diagnosis; clang: sanitizer builds.
+CDCP_PACKAGES=(
+  build-essential cmake pkg-config ca-certificates
+  libpq-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev
+  postgresql postgresql-client pgbouncer
+  clang
+)
+
+CDCP_BUILD_DIR="${CDCP_BUILD_DIR:-build}"
+
+cdcp_log() {
+  printf '==> %s\n' "$*" >&2
+}
+
+cdcp_die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+cdcp_is_root() {
+  [[ "$(id -u)" -eq 0 ]]
+}
+
+# Prints the packages among "$@" that are not installed, one per line.
+cdcp_missing_packages() {
+  local package status
+  for package in "$@"; do
+    status="$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)"
+    [[ "$status" == "installed" ]] || printf '%s\n' "$package"
+  done
+}
+
+# Installs the packages among "$@" that are missing. As root: apt-get update (once per run),
+# then apt-get install -y. Otherwise prints the command to run and exits 1.
+CDCP_APT_UPDATED=0
+cdcp_install_packages() {
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    cdcp_log "not a Debian-based system: cannot check packages; needed: $*"
+    return 0
+  fi
+  local missing
+  mapfile -t missing < <(cdcp_missing_packages "$@")
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+
+  if ! cdcp_is_root; then
+    printf 'error: missing packages: %s\n' "${missing[*]}" >&2
+    printf 'Install them as root, then run this script again:\n' >&2
+    printf '  sudo apt-get update && sudo apt-get install -y %s\n' "${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if [[ "$CDCP_APT_UPDATED" -eq 0 ]]; then
+    cdcp_log "apt-get update"
+    apt-get update
+    CDCP_APT_UPDATED=1
+  fi
+  cdcp_log "apt-get install -y ${missing[*]}"
+  apt-get install -y "${missing[@]}" </dev/null
+}
+
+cdcp_install_build_dependencies() {
+  cdcp_install_packages "${CDCP_PACKAGES[@]}"
+}
+
+# Exports CDCP_PG_BINDIR, the PostgreSQL server binaries the integration tests and the demo use:
+# as given, else Debian 12's PostgreSQL 15, else the newest installed major version (e.g.
+# PostgreSQL 16 on Ubuntu 24.04).
+cdcp_find_pg_bindir() {
+  if [[ -z "${CDCP_PG_BINDIR:-}" ]]; then
+    CDCP_PG_BINDIR=/usr/lib/postgresql/15/bin
+    if [[ ! -x "$CDCP_PG_BINDIR/postgres" ]]; then
+      local newest
+      newest="$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/postgres' 2>/dev/null |
+        sort -V | tail -n 1)"
+      [[ -n "$newest" ]] && CDCP_PG_BINDIR="$(dirname "$newest")"
+    fi
+  fi
+  [[ -x "$CDCP_PG_BINDIR/postgres" ]] || cdcp_die "no PostgreSQL server binaries in $CDCP_PG_BINDIR"
+  export CDCP_PG_BINDIR
+}
+
+# cdcp_configure_and_build [CMAKE_CONFIGURE_ARG...] [-- CMAKE_BUILD_ARG...]
+# Configures "$CDCP_BUILD_DIR" from the repository root and builds it with one job per CPU.
+cdcp_configure_and_build() {
+  local configure_args=() build_args=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do
+    configure_args+=("$1")
+    shift
+  done
+  [[ $# -gt 0 ]] && shift
+  build_args=("$@")
+
+  cdcp_log "cmake -S . -B $CDCP_BUILD_DIR ${configure_args[*]}"
+  cmake -S . -B "$CDCP_BUILD_DIR" "${configure_args[@]}"
+  cdcp_log "cmake --build $CDCP_BUILD_DIR -j$(nproc) ${build_args[*]}"
+  cmake --build "$CDCP_BUILD_DIR" -j"$(nproc)" "${build_args[@]}"
+}
