@@ -134,6 +134,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   std::string port;
   CLI::App* check = app.add_subcommand("check", "Check a live database (`check` may be left out: it is the default command)");
   check->set_help_flag("--help", "Print this help and exit");
+  // As in psql, a flag given twice takes its last value.
+  check->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   check->footer(kFooter);
   add_check_options(*check, options, port);
 

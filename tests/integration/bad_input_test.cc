@@ -1,0 +1,228 @@
+// Wrong flags and every way connecting can fail: the documented exit code, a
+// classified cause, promptly, and never the password.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "scenario.h"
+#include "suite_server.h"
+#include "tool.h"
+
+namespace cdcpreflight::integration {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr std::string_view kUser = "clickpipes_user";
+constexpr std::string_view kSecret = "Sekr3t!xyz";
+
+std::vector<std::string> args_for(const std::string& host, int port, const std::string& dbname) {
+  return {"--host",           host,       "--port", std::to_string(port), "--username",
+          std::string(kUser), "--dbname", dbname,   "--format",           "json"};
+}
+
+class BadInput : public ServerSuite {
+ protected:
+  static void SetUpTestSuite() {
+    start_server(ready_aurora(), [](PgServer& server) {
+      create_login_role(server, kUser, ReplicationGrant::granted);
+      create_ready_database(server, "app", kUser);
+    });
+  }
+  static void TearDownTestSuite() { stop_server(); }
+};
+
+// A TCP port that accepts connections (the kernel completes the handshake) but
+// never answers: what a black-holed security group looks like from libpq.
+class SilentListener {
+ public:
+  SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    auto* generic = reinterpret_cast<sockaddr*>(&address);
+    if (fd_ < 0 || ::bind(fd_, generic, sizeof address) != 0 || ::listen(fd_, 8) != 0 ||
+        ::getsockname(fd_, generic, &length) != 0) {
+      throw std::runtime_error("cannot listen on a loopback port");
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  ~SilentListener() { ::close(fd_); }
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::string current;
+  for (const char c : text) {
+    if (c == '\n') {
+      lines.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) lines.push_back(current);
+  return lines;
+}
+
+// Exit 3, a JSON report still written, `connection` failing with that cause
+// and a summary that says it in words.
+void expect_connection_failure(const ProcessResult& run, const std::string& cause,
+                               const std::string& summary_words) {
+  EXPECT_EQ(run.exit_code, 3) << describe_result(run);
+  const nlohmann::json report = parse_report(run);
+  EXPECT_EQ(field(report, "/summary/ready"), false);
+  EXPECT_EQ(status_of(report, "connection"), "fail") << report.dump(2);
+  const nlohmann::json& connection = check(report, "connection");
+  EXPECT_EQ(field(connection, "/details/0"), "cause: " + cause) << connection.dump(2);
+  const std::string summary = connection.value("summary", "");
+  EXPECT_TRUE(contains_ignoring_case(summary, summary_words))
+      << "the summary should say `" << summary_words << "`: " << summary;
+}
+
+TEST_F(BadInput, UnknownFlagIsAUsageErrorOnOneLine) {
+  const ProcessResult run = run_tool({"--no-such-flag"});
+  EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+  EXPECT_EQ(run.out, "");
+  const std::vector<std::string> lines = lines_of(run.err);
+  ASSERT_EQ(lines.size(), 1U) << run.err;
+  EXPECT_NE(lines[0].find("--no-such-flag"), std::string::npos) << run.err;
+}
+
+TEST_F(BadInput, BadFlagValuesAreUsageErrors) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--format", "yaml"},
+      {"--connect-timeout", "soon"},
+      {"--color", "sometimes"},
+      {"--port"},
+  };
+  for (const auto& args : cases) {
+    SCOPED_TRACE(describe_command(args));
+    const ProcessResult run = run_tool(args);
+    EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(lines_of(run.err).size(), 1U) << run.err;
+  }
+}
+
+TEST_F(BadInput, VersionIsPrinted) {
+  const ProcessResult run = run_tool({"--version"});
+  EXPECT_EQ(run.exit_code, 0) << describe_result(run);
+  EXPECT_EQ(run.out, "cdc-preflight 0.1.0\n");
+}
+
+TEST_F(BadInput, ClosedPortIsRefusedWellWithinTheConnectTimeout) {
+  const int closed = free_loopback_port();
+  std::vector<std::string> args = args_for("localhost", closed, "app");
+  args.insert(args.end(), {"--connect-timeout", "10"});
+  const ProcessResult run = run_tool(args, {{"PGPASSWORD", std::string(kRolePassword)}});
+  expect_connection_failure(run, "refused", "connection refused");
+  EXPECT_LT(run.elapsed, seconds(3));
+}
+
+TEST_F(BadInput, SilentPortTimesOutAtTheConnectTimeout) {
+  const SilentListener silent;
+  std::vector<std::string> args = args_for("127.0.0.1", silent.port(), "app");
+  args.insert(args.end(), {"--connect-timeout", "2"});
+  const ProcessResult run = run_tool(args, {{"PGPASSWORD", std::string(kRolePassword)}});
+  expect_connection_failure(run, "timeout", "timed out");
+  EXPECT_GE(run.elapsed, std::chrono::milliseconds(1500));
+  EXPECT_LT(run.elapsed, seconds(8));
+}
+
+TEST_F(BadInput, WrongPasswordIsAnAuthenticationFailure) {
+  const ProcessResult run =
+      run_tool(args_for("localhost", server().port(), "app"), {{"PGPASSWORD", "wrong"}});
+  expect_connection_failure(run, "authentication", "authentication failed");
+}
+
+TEST_F(BadInput, UnresolvableHostIsADnsFailure) {
+  const ProcessResult run = run_tool(args_for("no-such-host.invalid", 5432, "app"),
+                                     {{"PGPASSWORD", std::string(kRolePassword)}});
+  expect_connection_failure(run, "dns", "DNS lookup failed");
+  EXPECT_LT(run.elapsed, seconds(10));
+}
+
+TEST_F(BadInput, MissingDatabaseIsClassified) {
+  const ProcessResult run = run_tool(args_for("localhost", server().port(), "no_such_db"),
+                                     {{"PGPASSWORD", std::string(kRolePassword)}});
+  expect_connection_failure(run, "database_missing", "no_such_db");
+}
+
+TEST_F(BadInput, UnwritableOutputFileIsAnInputError) {
+  std::vector<std::string> args = args_for("localhost", server().port(), "app");
+  args.insert(args.end(), {"--output", "/nonexistent-dir/cdcp/report.json"});
+  const ProcessResult run = run_tool(args, {{"PGPASSWORD", std::string(kRolePassword)}});
+  EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+  EXPECT_NE(run.err.find("/nonexistent-dir/cdcp/report.json"), std::string::npos) << run.err;
+}
+
+// Interrupted while connecting to a port that never answers: stops at once with
+// 128 + the signal, and writes no report that could pass for a whole one.
+void expect_prompt_stop_on(int signal, int exit_code) {
+  const SilentListener silent;
+  std::vector<std::string> args = args_for("127.0.0.1", silent.port(), "app");
+  args.insert(args.end(), {"--connect-timeout", "30"});
+  const ProcessResult run = run_tool_interrupted(args, {{"PGPASSWORD", std::string(kRolePassword)}},
+                                                 signal, std::chrono::milliseconds(500));
+  EXPECT_EQ(run.exit_code, exit_code) << describe_result(run);
+  EXPECT_LT(run.elapsed, seconds(5));
+  const nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  EXPECT_FALSE(report.is_object() && report.contains("summary"))
+      << "an interrupted run wrote a report:\n"
+      << run.out;
+}
+
+TEST_F(BadInput, SigtermStopsPromptlyWith143) { expect_prompt_stop_on(SIGTERM, 143); }
+
+TEST_F(BadInput, SigintStopsPromptlyWith130) { expect_prompt_stop_on(SIGINT, 130); }
+
+TEST_F(BadInput, WrongPasswordIsNeverPrintedWhereverItCameFrom) {
+  struct Target {
+    std::vector<std::string> args;
+    EnvChanges env;
+  };
+  const std::string port = std::to_string(server().port());
+  const std::string secret(kSecret);
+  const std::vector<Target> targets = {
+      {{"--dbname",
+        "host=localhost port=" + port + " user=clickpipes_user dbname=app password=" + secret},
+       {}},
+      {{"--dbname", "postgresql://clickpipes_user:" + secret + "@localhost:" + port + "/app"}, {}},
+      {{"--host", "localhost", "--port", port, "--username", "clickpipes_user", "--dbname", "app"},
+       {{"PGPASSWORD", secret}}},
+  };
+  const std::vector<std::vector<std::string>> outputs = {{"--format", "text"},
+                                                         {"--format", "json"},
+                                                         {"--format", "json", "--verbose"},
+                                                         {"--format", "sql"}};
+  for (const Target& target : targets) {
+    for (const auto& output : outputs) {
+      std::vector<std::string> args = target.args;
+      args.insert(args.end(), output.begin(), output.end());
+      SCOPED_TRACE(describe_command(args));
+      const ProcessResult run = run_tool(args, target.env);
+      EXPECT_EQ(run.exit_code, 3) << describe_result(run);
+      EXPECT_EQ(run.out.find("Sekr3t"), std::string::npos) << run.out;
+      EXPECT_EQ(run.err.find("Sekr3t"), std::string::npos) << run.err;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cdcpreflight::integration

@@ -1,0 +1,174 @@
+// Names with quotes, spaces, semicolons and non-ASCII letters: the report lists
+// them as they are, and the generated SQL, run as the admin, does exactly what
+// it says (proof that every identifier is quoted).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "cdcpreflight/sql_quote.h"
+#include "scenario.h"
+#include "suite_server.h"
+#include "tool.h"
+
+namespace cdcpreflight::integration {
+namespace {
+
+const std::string kOddRole = "cp \"odd' role; x";
+const std::string kOddPublication = "pub \"q\"; x";
+
+struct HostileTable {
+  std::string schema;
+  std::string table;
+};
+
+// Every schema lacks USAGE, every table SELECT and publication; the last one
+// has no key either.
+const std::vector<HostileTable> kHostileTables = {
+    {"we\"ird schema", "Or\"ders; --"},
+    {"Ünïcode", "Tàblé ünï"},
+    {"a;drop table x", "x'); DROP TABLE x; --"},
+};
+
+class HostileNames : public ServerSuite {
+ protected:
+  static void SetUpTestSuite() {
+    start_server(ready_aurora(), [](PgServer& server) {
+      create_login_role(server, kOddRole, ReplicationGrant::granted);
+    });
+  }
+  static void TearDownTestSuite() { stop_server(); }
+
+  // A database (itself oddly named) where only the hostile objects need fixing.
+  [[nodiscard]] Login hostile_login() const {
+    const std::string dbname = "db \"" + test_slug() + "\"; é";
+    (void)server().sql("CREATE DATABASE " + quote_identifier(dbname) + ";");
+    std::string setup =
+        // What an injected "DROP TABLE x" would destroy.
+        "CREATE TABLE public.x (id int PRIMARY KEY);\n"
+        "GRANT SELECT ON public.x TO " +
+        quote_identifier(kOddRole) + ";\n";
+    for (std::size_t i = 0; i < kHostileTables.size(); ++i) {
+      const HostileTable& table = kHostileTables[i];
+      const bool last = i + 1 == kHostileTables.size();
+      setup += "CREATE SCHEMA " + quote_identifier(table.schema) + ";\n";
+      setup += "CREATE TABLE " + quote_qualified(table.schema, table.table) +
+               (last ? " (payload text);\n" : " (id int PRIMARY KEY, payload text);\n");
+    }
+    setup += "CREATE PUBLICATION " + quote_identifier(kOddPublication) + " FOR TABLE public.x;\n";
+    (void)server().sql(setup, dbname);
+    return Login{server(), kOddRole, std::string(kRolePassword), dbname};
+  }
+
+  [[nodiscard]] static std::vector<std::string> publication_args() {
+    return {"--publication", kOddPublication};
+  }
+
+  // Every hostile table and public.x are still there, untouched by injection.
+  void expect_all_tables_intact(const Login& login) const {
+    std::string query = "SELECT count(*) FROM public.x";
+    for (const HostileTable& table : kHostileTables) {
+      query += " UNION ALL SELECT count(*) FROM " + quote_qualified(table.schema, table.table);
+    }
+    EXPECT_EQ(server().sql(query + ";", login.dbname), "0\n0\n0\n0\n");
+  }
+};
+
+// The name appears in the text, as is or quoted.
+::testing::AssertionResult names(const std::string& text, const std::string& name) {
+  if (text.find(name) != std::string::npos ||
+      text.find(quote_identifier(name)) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "`" << name << "` is not named in:\n" << text;
+}
+
+const std::vector<std::string> kFailingChecks = {"grants.schema_usage", "grants.table_select",
+                                                 "publication.tables", "tables.replica_identity"};
+
+TEST_F(HostileNames, ReportListsOddNamesAndEachChecksSqlFixesThem) {
+  const Login login = hostile_login();
+  const ToolReport before = check_as(login, publication_args());
+
+  EXPECT_EQ(before.run.exit_code, 1) << describe_result(before.run);
+  EXPECT_EQ(field(before.report, "/target/dbname"), login.dbname);
+  EXPECT_EQ(field(before.report, "/target/user"), kOddRole);
+  std::map<std::string, std::string> expected;
+  for (const auto& id : kFailingChecks) expected[id] = "fail";
+  EXPECT_EQ(statuses(before.report), all_pass_except(expected));
+
+  const std::string usage = check_text(check(before.report, "grants.schema_usage"));
+  const std::string select = check_text(check(before.report, "grants.table_select"));
+  const std::string published = check_text(check(before.report, "publication.tables"));
+  for (const HostileTable& table : kHostileTables) {
+    EXPECT_TRUE(names(usage, table.schema));
+    EXPECT_TRUE(names(select, table.table));
+    EXPECT_TRUE(names(published, table.table));
+  }
+  const std::string identity = check_text(check(before.report, "tables.replica_identity"));
+  EXPECT_TRUE(names(identity, kHostileTables.back().table));
+  EXPECT_FALSE(names(identity, kHostileTables.front().table)) << "it has a primary key";
+
+  for (const auto& id : kFailingChecks) {
+    SCOPED_TRACE(id);
+    apply_remediation(server(), login.dbname, check(before.report, id));
+  }
+  const ToolReport after = check_as(login, publication_args());
+  EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
+  EXPECT_EQ(statuses(after.report), all_pass_except({}));
+  expect_all_tables_intact(login);
+}
+
+TEST_F(HostileNames, TableFlagTakesAQuotedOddName) {
+  const Login login = hostile_login();
+  const HostileTable& table = kHostileTables.front();
+  std::vector<std::string> args = publication_args();
+  args.insert(args.end(), {"--table", quote_qualified(table.schema, table.table)});
+
+  const ToolReport before = check_as(login, args);
+  EXPECT_EQ(before.run.exit_code, 1) << describe_result(before.run);
+  EXPECT_EQ(field(before.report, "/scope/tables"), 1);
+  EXPECT_EQ(statuses(before.report), all_pass_except({{"grants.schema_usage", "fail"},
+                                                      {"grants.table_select", "fail"},
+                                                      {"publication.tables", "fail"}}));
+  for (const auto* id : {"grants.schema_usage", "grants.table_select", "publication.tables"}) {
+    SCOPED_TRACE(id);
+    const nlohmann::json& failed = check(before.report, id);
+    EXPECT_EQ(remediation_sql(failed).find(kHostileTables.back().schema), std::string::npos)
+        << "out of scope:\n"
+        << remediation_sql(failed);
+    apply_remediation(server(), login.dbname, failed);
+  }
+  const ToolReport after = check_as(login, args);
+  EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
+  EXPECT_EQ(statuses(after.report), all_pass_except({}));
+  expect_all_tables_intact(login);
+}
+
+TEST_F(HostileNames, SqlFormatScriptFixesOddNames) {
+  const Login login = hostile_login();
+  std::vector<std::string> args = connection_args(login);
+  args.insert(args.end(), {"--format", "sql", "--publication", kOddPublication});
+  const ProcessResult script = run_tool(args, {{"PGPASSWORD", login.password}});
+  EXPECT_EQ(script.exit_code, 1) << describe_result(script);
+
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("cdcp-it-" + test_slug() + ".sql")).string();
+  {
+    std::ofstream file(path, std::ios::trunc);
+    file << script.out;
+  }
+  const ProcessResult applied = server().run_sql_file(path, login.dbname);
+  std::filesystem::remove(path);
+  EXPECT_EQ(applied.exit_code, 0) << script.out << "\n" << describe_result(applied);
+
+  const ToolReport after = check_as(login, publication_args());
+  EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
+  EXPECT_EQ(statuses(after.report), all_pass_except({}));
+  expect_all_tables_intact(login);
+}
+
+}  // namespace
+}  // namespace cdcpreflight::integration

@@ -1,0 +1,107 @@
+// A real, throw-away PostgreSQL server for integration tests: its own fresh
+// directory under /tmp, a free loopback port, scram-sha-256 over TCP, trust for
+// the admin `postgres` on its unix socket, stopped and removed by the destructor.
+// Failures to start or to run admin SQL throw std::runtime_error with the output.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "process.h"
+
+namespace cdcpreflight::integration {
+
+// What the server pretends to be. Aurora: roles rds_replication/rds_superuser and
+// pg_catalog.aurora_version(); RDS: the same roles and rds.extensions set, no
+// aurora_version(). Both start with rds.logical_replication = off, as a fresh
+// cluster does.
+enum class Emulation { none, aurora, rds };
+
+struct PgServerOptions {
+  // Default: $CDCP_PG_BINDIR, else Debian's PostgreSQL 15.
+  std::string bin_dir = default_pg_bin_dir();
+  Emulation emulation = Emulation::none;
+  // Appended to postgresql.conf after the harness's own lines, so they win.
+  std::vector<std::string> conf_lines;
+
+  [[nodiscard]] static std::string default_pg_bin_dir();
+};
+
+// A loopback TCP port nothing listens on right now.
+[[nodiscard]] int free_loopback_port();
+
+class PgServer {
+ public:
+  static constexpr std::string_view kAdminUser = "postgres";
+  // The admin's password over TCP (the unix socket needs none).
+  static constexpr std::string_view kAdminPassword = "admin-Pa55word";
+
+  explicit PgServer(PgServerOptions options = {});
+  ~PgServer();
+  PgServer(const PgServer&) = delete;
+  PgServer& operator=(const PgServer&) = delete;
+  PgServer(PgServer&&) = delete;
+  PgServer& operator=(PgServer&&) = delete;
+
+  // Why servers cannot be started from this bin dir, or empty when they can.
+  [[nodiscard]] static std::string unavailable_reason(const std::string& bin_dir);
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] const std::string& socket_dir() const { return dir_; }
+  [[nodiscard]] const std::string& data_dir() const { return data_dir_; }
+  [[nodiscard]] const PgServerOptions& options() const { return options_; }
+
+  // Runs SQL (psql meta-commands allowed) as the admin over the unix socket,
+  // with ON_ERROR_STOP; returns stdout, unaligned and without headers.
+  std::string sql(std::string_view sql, std::string_view dbname = "postgres") const;
+  // The same, without throwing: for SQL that is expected to fail.
+  [[nodiscard]] ProcessResult try_sql(std::string_view sql,
+                                      std::string_view dbname = "postgres") const;
+  // `psql -v ON_ERROR_STOP=1 -f FILE` as the admin, as a user applies a script.
+  [[nodiscard]] ProcessResult run_sql_file(const std::string& path,
+                                           std::string_view dbname = "postgres") const;
+
+  // Appends `name = 'value'` to postgresql.conf; takes effect on reload() or
+  // restart().
+  void set_conf(std::string_view name, std::string_view value);
+  // pg_reload_conf(), returning once new sessions see the reloaded file.
+  void reload();
+  void restart();
+
+  // The server's major version, e.g. 15.
+  [[nodiscard]] int major_version() const;
+
+  // A hot standby of this server (pg_basebackup -R), started on its own port.
+  [[nodiscard]] std::unique_ptr<PgServer> make_standby() const;
+  // Why make_standby() cannot work here, or empty when it can.
+  [[nodiscard]] std::string standby_unavailable_reason() const;
+
+  // The server log, for failure messages.
+  [[nodiscard]] std::string log() const;
+
+ private:
+  struct StandbyOf {
+    const PgServer& primary;
+  };
+  PgServer(PgServerOptions options, StandbyOf standby);
+
+  [[nodiscard]] std::string program(std::string_view name) const;
+  [[nodiscard]] std::string log_path() const;
+  void append_conf(const std::vector<std::string>& lines) const;
+  void write_network_conf() const;
+  void start();
+  void stop() noexcept;
+  void emulate_platform() const;
+  void guard_directory();
+
+  PgServerOptions options_;
+  std::string dir_;
+  std::unique_ptr<CleanupGuard> cleanup_;  // in case this process dies first
+  std::string data_dir_;
+  int port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace cdcpreflight::integration

@@ -1,0 +1,298 @@
+// An Aurora-like cluster whose parameters are right: the database-level setup
+// decides, and every SQL-fixable failure is fixed by the tool's own SQL.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "scenario.h"
+#include "suite_server.h"
+#include "tool.h"
+
+namespace cdcpreflight::integration {
+namespace {
+
+constexpr std::string_view kClickpipesUser = "clickpipes_user";
+
+class ReadyAurora : public ServerSuite {
+ protected:
+  static void SetUpTestSuite() {
+    start_server(ready_aurora(), [](PgServer& server) {
+      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
+    });
+  }
+  static void TearDownTestSuite() { stop_server(); }
+
+  // This test's database, ready for clickpipes_user; the test then breaks one thing.
+  [[nodiscard]] Login ready_login() const {
+    create_ready_database(server(), test_slug(), kClickpipesUser);
+    return Login{server(), std::string(kClickpipesUser), std::string(kRolePassword), test_slug()};
+  }
+
+  // A role of this test's own (for changes to cluster-wide memberships), with a
+  // ready database.
+  [[nodiscard]] Login ready_login_for_own_role(ReplicationGrant grant) const {
+    create_login_role(server(), test_slug(), grant);
+    create_ready_database(server(), test_slug(), test_slug());
+    return Login{server(), test_slug(), std::string(kRolePassword), test_slug()};
+  }
+};
+
+// The check `id` fails alone; its own remediation.sql, run as the admin, makes
+// the whole report ready.
+void expect_only_failure_fixed_by_its_sql(const Login& login, const std::string& id) {
+  const ToolReport before = check_as(login);
+  EXPECT_EQ(before.run.exit_code, 1) << describe_result(before.run);
+  EXPECT_EQ(statuses(before.report), all_pass_except({{id, "fail"}}));
+  EXPECT_EQ(field(before.report, "/summary/ready"), false);
+
+  apply_remediation(login.server, login.dbname, check(before.report, id));
+
+  const ToolReport after = check_as(login);
+  EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
+  EXPECT_EQ(statuses(after.report), all_pass_except({}));
+}
+
+TEST_F(ReadyAurora, CompletedSetupGuideIsReadyWithEveryCheckPassing) {
+  const Login login = ready_login();
+  const ToolReport result = check_as(login);
+
+  EXPECT_EQ(result.run.exit_code, 0) << describe_result(result.run);
+  EXPECT_EQ(field(result.report, "/summary/ready"), true);
+  EXPECT_EQ(field(result.report, "/summary/fail"), 0);
+  EXPECT_EQ(field(result.report, "/target/platform"), "aurora");
+  EXPECT_EQ(field(result.report, "/target/port"), server().port());
+  EXPECT_EQ(field(result.report, "/target/dbname"), login.dbname);
+  EXPECT_EQ(statuses(result.report), all_pass_except({}));
+  for (const auto& item : field(result.report, "/checks")) {
+    EXPECT_EQ(item.value("status", ""), "pass") << item.dump(2);
+  }
+}
+
+TEST_F(ReadyAurora, TextReportOfAReadyClusterSaysReadyWithoutColour) {
+  const Login login = ready_login();
+  const ProcessResult result = run_tool(connection_args(login), {{"PGPASSWORD", login.password}});
+
+  EXPECT_EQ(result.exit_code, 0) << describe_result(result);
+  EXPECT_TRUE(contains_ignoring_case(result.out, "ready")) << result.out;
+  EXPECT_FALSE(contains_ignoring_case(result.out, "not ready")) << result.out;
+  EXPECT_EQ(result.out.find('\x1b'), std::string::npos) << "colour despite NO_COLOR";
+}
+
+TEST_F(ReadyAurora, IpLiteralHostWarnsEndpointWriterAndStrictTurnsTheWarningIntoFailure) {
+  const Login login = ready_login();
+  std::vector<std::string> args = {
+      "--host",     "127.0.0.1", "--port",   std::to_string(server().port()),
+      "--username", login.user,  "--dbname", login.dbname,
+      "--format",   "json"};
+  const ProcessResult lenient = run_tool(args, {{"PGPASSWORD", login.password}});
+  const nlohmann::json report = parse_report(lenient);
+  EXPECT_EQ(lenient.exit_code, 0) << describe_result(lenient);
+  EXPECT_EQ(field(report, "/summary/ready"), true);
+  EXPECT_EQ(statuses(report), all_pass_except({{"endpoint.writer", "warn"}}));
+
+  args.emplace_back("--strict");
+  const ProcessResult strict = run_tool(args, {{"PGPASSWORD", login.password}});
+  EXPECT_EQ(strict.exit_code, 1) << describe_result(strict);
+  EXPECT_EQ(field(parse_report(strict), "/summary/ready"), false);
+}
+
+TEST_F(ReadyAurora, SkippedCheckIsReportedAsSkipAndDoesNotFail) {
+  const Login login = ready_login();
+  (void)server().sql("REVOKE SELECT ON app.orders FROM clickpipes_user;", login.dbname);
+  const ToolReport result = check_as(login, {"--skip", "grants.table_select"});
+  EXPECT_EQ(result.run.exit_code, 0) << describe_result(result.run);
+  EXPECT_EQ(statuses(result.report), all_pass_except({{"grants.table_select", "skip"}}));
+  EXPECT_EQ(field(result.report, "/summary/skip"), 1);
+}
+
+TEST_F(ReadyAurora, LibpqEnvironmentVariablesAloneAreEnough) {
+  const Login login = ready_login();
+  const ProcessResult run =
+      run_tool({"--format", "json"}, {{"PGHOST", "localhost"},
+                                      {"PGPORT", std::to_string(server().port())},
+                                      {"PGUSER", login.user},
+                                      {"PGDATABASE", login.dbname},
+                                      {"PGPASSWORD", login.password}});
+  const nlohmann::json report = parse_report(run);
+  EXPECT_EQ(run.exit_code, 0) << describe_result(run);
+  EXPECT_EQ(field(report, "/target/port"), server().port());
+  EXPECT_EQ(field(report, "/target/dbname"), login.dbname);
+  EXPECT_EQ(field(report, "/target/user"), login.user);
+}
+
+TEST_F(ReadyAurora, OutputFlagWritesTheReportToTheFileOnly) {
+  const Login login = ready_login();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("cdcp-it-" + test_slug() + ".json")).string();
+  std::vector<std::string> args = connection_args(login);
+  args.insert(args.end(), {"--format", "json", "--output", path});
+  const ProcessResult run = run_tool(args, {{"PGPASSWORD", login.password}});
+  EXPECT_EQ(run.exit_code, 0) << describe_result(run);
+  EXPECT_EQ(run.out, "");
+  std::ifstream file(path);
+  const nlohmann::json report = nlohmann::json::parse(file, nullptr, false);
+  std::filesystem::remove(path);
+  EXPECT_EQ(statuses(report), all_pass_except({}));
+}
+
+TEST_F(ReadyAurora, MissingRdsReplicationFailsAndItsGrantFixesIt) {
+  const Login login = ready_login_for_own_role(ReplicationGrant::missing);
+  expect_only_failure_fixed_by_its_sql(login, "role.replication");
+}
+
+TEST_F(ReadyAurora, MissingSchemaUsageFailsAndItsGrantFixesIt) {
+  const Login login = ready_login();
+  (void)server().sql("REVOKE USAGE ON SCHEMA app FROM clickpipes_user;", login.dbname);
+  expect_only_failure_fixed_by_its_sql(login, "grants.schema_usage");
+}
+
+TEST_F(ReadyAurora, MissingTableSelectFailsNamingTheTableAndItsGrantFixesIt) {
+  const Login login = ready_login();
+  (void)server().sql("REVOKE SELECT ON app.orders FROM clickpipes_user;", login.dbname);
+
+  const ToolReport before = check_as(login);
+  const std::string text = check_text(check(before.report, "grants.table_select"));
+  EXPECT_NE(text.find("orders"), std::string::npos) << text;
+  EXPECT_EQ(text.find("customers"), std::string::npos) << "only app.orders lacks SELECT:\n" << text;
+  expect_only_failure_fixed_by_its_sql(login, "grants.table_select");
+}
+
+TEST_F(ReadyAurora, PublicationMissingATableFailsAndItsAlterPublicationFixesIt) {
+  const Login login = ready_login();
+  (void)server().sql(
+      "DROP PUBLICATION clickpipes_publication;\n"
+      "CREATE PUBLICATION clickpipes_publication FOR TABLE app.customers;",
+      login.dbname);
+
+  const ToolReport before = check_as(login);
+  const std::string text = check_text(check(before.report, "publication.tables"));
+  EXPECT_NE(text.find("orders"), std::string::npos) << text;
+  expect_only_failure_fixed_by_its_sql(login, "publication.tables");
+}
+
+TEST_F(ReadyAurora, PublishedTableWithoutPrimaryKeyFailsReplicaIdentityAndItsSqlFixesIt) {
+  const Login login = ready_login();
+  (void)server().sql(
+      "CREATE TABLE app.events (happened_at timestamptz, payload text);\n"
+      "GRANT SELECT ON app.events TO clickpipes_user;",
+      login.dbname);
+
+  const ToolReport before = check_as(login);
+  const std::string text = check_text(check(before.report, "tables.replica_identity"));
+  EXPECT_NE(text.find("events"), std::string::npos) << text;
+  expect_only_failure_fixed_by_its_sql(login, "tables.replica_identity");
+}
+
+TEST_F(ReadyAurora, TableFlagNarrowsTheScopeAndTheCreatePublicationStatement) {
+  create_app_database(server(), test_slug());
+  grant_app_access(server(), test_slug(), kClickpipesUser);
+  (void)server().sql("REVOKE SELECT ON app.customers FROM clickpipes_user;", test_slug());
+  const Login login{server(), std::string(kClickpipesUser), std::string(kRolePassword),
+                    test_slug()};
+
+  const ToolReport before = check_as(login, {"--table", "app.orders"});
+  EXPECT_EQ(before.run.exit_code, 1) << describe_result(before.run);
+  EXPECT_EQ(field(before.report, "/scope/tables"), 1);
+  EXPECT_EQ(statuses(before.report),
+            all_pass_except({{"publication.exists", "fail"}, {"publication.tables", "skip"}}))
+      << "app.customers, which lacks SELECT, is out of scope";
+  const nlohmann::json& missing = check(before.report, "publication.exists");
+  const std::string create = remediation_sql(missing);
+  EXPECT_NE(create.find("FOR TABLE"), std::string::npos) << create;
+  EXPECT_NE(create.find("orders"), std::string::npos) << create;
+  EXPECT_EQ(create.find("customers"), std::string::npos) << create;
+
+  apply_remediation(server(), login.dbname, missing);
+  const ToolReport after = check_as(login, {"--table", "app.orders"});
+  EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
+  EXPECT_EQ(statuses(after.report), all_pass_except({}));
+}
+
+TEST_F(ReadyAurora, SchemaFlagLeavesOtherSchemasOut) {
+  const Login login = ready_login();
+  (void)server().sql("CREATE SCHEMA internal; CREATE TABLE internal.scratch (payload text);",
+                     login.dbname);
+
+  const ToolReport everything = check_as(login);
+  EXPECT_EQ(everything.run.exit_code, 1) << describe_result(everything.run);
+  EXPECT_EQ(statuses(everything.report), all_pass_except({{"grants.schema_usage", "fail"},
+                                                          {"grants.table_select", "fail"},
+                                                          {"tables.replica_identity", "fail"}}));
+
+  const ToolReport app_only = check_as(login, {"--schema", "app"});
+  EXPECT_EQ(app_only.run.exit_code, 0) << describe_result(app_only.run);
+  EXPECT_EQ(field(app_only.report, "/scope/schemas"), 1);
+  EXPECT_EQ(statuses(app_only.report), all_pass_except({}));
+}
+
+// Reading and publishing go through the partitioned root: SELECT on the root and
+// the root in the publication are enough, and every partition has the key.
+TEST_F(ReadyAurora, PartitionedTableIsCoveredThroughItsRoot) {
+  if (server().major_version() < 13) {
+    GTEST_SKIP() << "a partitioned table can be published from PostgreSQL 13 on";
+  }
+  const Login login = ready_login();
+  (void)server().sql(
+      "CREATE TABLE app.events (id bigint, created date, PRIMARY KEY (id, created))\n"
+      "  PARTITION BY RANGE (created);\n"
+      "CREATE TABLE app.events_2025 PARTITION OF app.events\n"
+      "  FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n"
+      "CREATE TABLE app.events_2026 PARTITION OF app.events\n"
+      "  FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n"
+      "GRANT SELECT ON app.events TO clickpipes_user;\n"
+      "DROP PUBLICATION clickpipes_publication;\n"
+      "CREATE PUBLICATION clickpipes_publication\n"
+      "  FOR TABLE app.customers, app.orders, app.events\n"
+      "  WITH (publish_via_partition_root = true);",
+      login.dbname);
+
+  const ToolReport result = check_as(login);
+  EXPECT_EQ(result.run.exit_code, 0) << describe_result(result.run);
+  EXPECT_EQ(statuses(result.report), all_pass_except({}));
+  EXPECT_EQ(field(result.report, "/scope/partitioned_tables"), 1);
+}
+
+TEST_F(ReadyAurora, UserFlagEvaluatesPrivilegesOfTheNamedRoleNotTheAdmin) {
+  const Login user = ready_login();
+  (void)server().sql("REVOKE SELECT ON app.orders FROM clickpipes_user;", user.dbname);
+  const Login admin{server(), std::string(PgServer::kAdminUser),
+                    std::string(PgServer::kAdminPassword), user.dbname};
+
+  const ToolReport as_admin = check_as(admin);
+  EXPECT_EQ(status_of(as_admin.report, "grants.table_select"), "pass")
+      << "the admin itself may read every table";
+
+  const ToolReport for_user = check_as(admin, {"--user", std::string(kClickpipesUser)});
+  EXPECT_EQ(for_user.run.exit_code, 1) << describe_result(for_user.run);
+  EXPECT_EQ(statuses(for_user.report), all_pass_except({{"grants.table_select", "fail"}}));
+  const nlohmann::json& failed = check(for_user.report, "grants.table_select");
+  EXPECT_NE(check_text(failed).find("orders"), std::string::npos) << failed.dump(2);
+  const std::string fix = remediation_sql(failed);
+  EXPECT_NE(fix.find("clickpipes_user"), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("postgres"), std::string::npos) << "granted to the admin:\n" << fix;
+
+  apply_remediation(server(), user.dbname, failed);
+  const ToolReport fixed = check_as(admin, {"--user", std::string(kClickpipesUser)});
+  EXPECT_EQ(fixed.run.exit_code, 0) << describe_result(fixed.run);
+  EXPECT_EQ(statuses(fixed.report), all_pass_except({}));
+  // And the user itself agrees.
+  EXPECT_EQ(statuses(check_as(user).report), all_pass_except({}));
+}
+
+TEST_F(ReadyAurora, UserFlagEvaluatesReplicationGrantOfTheNamedRole) {
+  const Login user = ready_login_for_own_role(ReplicationGrant::missing);
+  const Login admin{server(), std::string(PgServer::kAdminUser),
+                    std::string(PgServer::kAdminPassword), user.dbname};
+
+  const ToolReport for_user = check_as(admin, {"--user", user.user});
+  EXPECT_EQ(for_user.run.exit_code, 1) << describe_result(for_user.run);
+  EXPECT_EQ(statuses(for_user.report), all_pass_except({{"role.replication", "fail"}}));
+  const std::string fix = remediation_sql(check(for_user.report, "role.replication"));
+  EXPECT_NE(fix.find("rds_replication"), std::string::npos) << fix;
+  EXPECT_NE(fix.find(user.user), std::string::npos) << fix;
+}
+
+}  // namespace
+}  // namespace cdcpreflight::integration

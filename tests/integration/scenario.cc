@@ -1,0 +1,89 @@
+#include "scenario.h"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+
+#include "cdcpreflight/sql_quote.h"
+#include "tool.h"
+
+namespace cdcpreflight::integration {
+
+std::string test_slug() {
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info == nullptr ? std::string("no_test")
+                                     : std::string(info->test_suite_name()) + "_" + info->name();
+  for (char& c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    c = std::isalnum(byte) != 0 ? static_cast<char>(std::tolower(byte)) : '_';
+  }
+  return name.substr(0, 60);
+}
+
+void create_login_role(const PgServer& server, std::string_view role, ReplicationGrant grant) {
+  std::string sql = "CREATE ROLE " + quote_identifier(role) + " LOGIN PASSWORD " +
+                    quote_literal(kRolePassword) + ";\n";
+  if (grant == ReplicationGrant::granted) {
+    sql += "GRANT rds_replication TO " + quote_identifier(role) + ";\n";
+  }
+  (void)server.sql(sql);
+}
+
+void create_app_database(const PgServer& server, std::string_view dbname) {
+  (void)server.sql("CREATE DATABASE " + quote_identifier(dbname) + ";");
+  (void)server.sql(
+      "CREATE SCHEMA app;\n"
+      "CREATE TABLE app.customers (id bigint PRIMARY KEY, name text NOT NULL);\n"
+      "CREATE TABLE app.orders (id bigint PRIMARY KEY,\n"
+      "  customer_id bigint REFERENCES app.customers, total numeric(12, 2));\n"
+      "INSERT INTO app.customers VALUES (1, 'Ada'), (2, 'Grace');\n"
+      "INSERT INTO app.orders VALUES (10, 1, 12.50), (11, 2, 99.00);\n",
+      dbname);
+}
+
+void grant_app_access(const PgServer& server, std::string_view dbname, std::string_view role) {
+  (void)server.sql("GRANT USAGE ON SCHEMA app TO " + quote_identifier(role) +
+                       ";\n"
+                       "GRANT SELECT ON ALL TABLES IN SCHEMA app TO " +
+                       quote_identifier(role) + ";\n",
+                   dbname);
+}
+
+void create_publication_for_all_tables(const PgServer& server, std::string_view dbname) {
+  (void)server.sql("CREATE PUBLICATION " + quote_identifier(kPublication) + " FOR ALL TABLES;",
+                   dbname);
+}
+
+void create_ready_database(const PgServer& server, std::string_view dbname, std::string_view role) {
+  create_app_database(server, dbname);
+  grant_app_access(server, dbname, role);
+  create_publication_for_all_tables(server, dbname);
+}
+
+std::vector<std::string> connection_args(const Login& login) {
+  return {"--host",     "localhost", "--port",   std::to_string(login.server.port()),
+          "--username", login.user,  "--dbname", login.dbname};
+}
+
+ToolReport check_as(const Login& login, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = connection_args(login);
+  args.insert(args.end(), {"--format", "json"});
+  args.insert(args.end(), extra.begin(), extra.end());
+  ToolReport result{run_tool(args, {{"PGPASSWORD", login.password}}), nullptr};
+  result.report = parse_report(result.run);
+  return result;
+}
+
+void apply_remediation(const PgServer& server, std::string_view dbname,
+                       const nlohmann::json& check) {
+  const std::string script = remediation_sql(check);
+  if (script.empty()) {
+    ADD_FAILURE() << "no remediation.sql to apply in " << check.dump(2);
+    return;
+  }
+  const ProcessResult applied = server.try_sql(script, dbname);
+  EXPECT_EQ(applied.exit_code, 0) << "remediation SQL failed:\n"
+                                  << script << describe_result(applied);
+}
+
+}  // namespace cdcpreflight::integration

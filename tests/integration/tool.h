@@ -1,0 +1,58 @@
+// Running the real cdc-preflight binary and reading its JSON report.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "process.h"
+
+namespace cdcpreflight::integration {
+
+// The check ids the binary implements (contract.md); statuses() compares over these.
+[[nodiscard]] const std::vector<std::string>& implemented_checks();
+
+// Runs CDCP_BINARY with args: the inherited environment without PG* variables,
+// then env, NO_COLOR=1 and a PGPASSFILE that does not exist (so ~/.pgpass
+// cannot answer for a test). Fails the current test if the tool has to be
+// killed at the timeout.
+[[nodiscard]] ProcessResult run_tool(const std::vector<std::string>& args,
+                                     const EnvChanges& env = {},
+                                     std::chrono::seconds timeout = std::chrono::seconds(60));
+
+// run_tool, sending `signal` (SIGINT, SIGTERM) to the tool after `after`.
+[[nodiscard]] ProcessResult run_tool_interrupted(const std::vector<std::string>& args,
+                                                 const EnvChanges& env, int signal,
+                                                 std::chrono::milliseconds after);
+
+// stdout parsed as JSON; on invalid JSON, fails the current test and returns null.
+[[nodiscard]] nlohmann::json parse_report(const ProcessResult& run);
+
+// The value at a JSON pointer ("/summary/ready"), or null when there is none.
+[[nodiscard]] nlohmann::json field(const nlohmann::json& report, const std::string& pointer);
+
+// The check with that id, or null when the report has none.
+[[nodiscard]] const nlohmann::json& check(const nlohmann::json& report, std::string_view id);
+
+// Its status, "absent" when the report has no such check.
+[[nodiscard]] std::string status_of(const nlohmann::json& report, std::string_view id);
+
+// Status of every implemented check, for EXPECT_EQ against all_pass_except().
+[[nodiscard]] std::map<std::string, std::string> statuses(const nlohmann::json& report);
+
+// "pass" for every implemented check, but for the given ones.
+[[nodiscard]] std::map<std::string, std::string> all_pass_except(
+    const std::map<std::string, std::string>& expected);
+
+// The check's remediation.sql statements as one script, each ending with ';'.
+[[nodiscard]] std::string remediation_sql(const nlohmann::json& check);
+
+// Summary, details, remediation steps and commands: one per line.
+[[nodiscard]] std::string check_text(const nlohmann::json& check);
+
+[[nodiscard]] bool contains_ignoring_case(std::string_view text, std::string_view word);
+
+}  // namespace cdcpreflight::integration
