@@ -31,7 +31,7 @@ const std::vector<CheckDefinition>& definitions() {
        true, checks::table_select},
       {"publication.exists", "The publication exists", {server, publication, tables}, true,
        checks::publication_exists},
-      {"publication.tables", "Every scoped table is published", {publication, tables}, true,
+      {"publication.tables", "Every scoped table is published", {server, publication, tables}, true,
        checks::publication_tables},
       {"tables.replica_identity", "Every scoped table has a primary key or a replica identity",
        {tables}, true, checks::replica_identity},

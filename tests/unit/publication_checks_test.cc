@@ -169,6 +169,67 @@ TEST(PublicationTables, FailsListingTheMissingWithAlterPublication) {
                           "\"public\".\"orders\";"));
 }
 
+// Before PostgreSQL 13 a partitioned table cannot be in a publication: its
+// partitions are published one by one.
+TEST(PublicationTables, OnPostgresql12APartitionedTableIsPublishedThroughItsPartitions) {
+  const CheckResult result =
+      evaluate(kTables, FactsBuilder()
+                            .version(120015)
+                            .publication_lists_tables()
+                            .no_tables()
+                            .partitioned_table("public", "events", unpublished)
+                            .partition("public", "events_2026", "public", "events")
+                            .build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(PublicationTables, OnPostgresql12AMissingPartitionIsAddedByItself) {
+  const CheckResult result =
+      evaluate(kTables, FactsBuilder()
+                            .version(120015)
+                            .publication_lists_tables()
+                            .no_tables()
+                            .partitioned_table("public", "events", unpublished)
+                            .partition("public", "events_2025", "public", "events")
+                            .partition("public", "events_2026", "public", "events", unpublished)
+                            .build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.details, ElementsAre("public.events_2026 (partition of public.events)"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE "
+                          "\"public\".\"events_2026\";"));
+}
+
+TEST(PublicationTables, From13APartitionedTableIsPublishedThroughItsRoot) {
+  const CheckResult result =
+      evaluate(kTables, FactsBuilder()
+                            .version(130011)
+                            .publication_lists_tables()
+                            .no_tables()
+                            .partitioned_table("public", "events", unpublished)
+                            .partition("public", "events_2026", "public", "events")
+                            .build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE "
+                          "\"public\".\"events\";"));
+}
+
+TEST(PublicationExists, OnPostgresql12ANarrowedListNamesThePartitions) {
+  const CheckResult result = evaluate(kExists,
+                                      FactsBuilder()
+                                          .version(120015)
+                                          .no_publication()
+                                          .no_tables()
+                                          .partitioned_table("public", "events")
+                                          .partition("public", "events_2026", "public", "events")
+                                          .build(),
+                                      with_tables({"public.events"}));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE PUBLICATION \"clickpipes_publication\" FOR TABLE "
+                          "\"public\".\"events_2026\";"));
+}
+
 TEST(PublicationTables, IgnoresTablesOutsideTheScope) {
   const CheckResult result = evaluate(kTables,
                                       FactsBuilder()
