@@ -36,8 +36,8 @@ struct CheckResult {
 
 // What the user asked to check (SCOPE flags).
 struct ScopeOptions {
-  std::string user;         // --user; empty: the login role
-  std::string publication;  // --publication
+  std::string user;                  // --user; empty: the login role
+  std::string publication;           // --publication
   std::vector<std::string> schemas;  // --schema
   std::vector<std::string> tables;   // --table SCHEMA.TABLE
   std::vector<std::string> skip;     // --skip ID
@@ -71,7 +71,7 @@ using CheckFunction = CheckResult (*)(const Facts&, const Scope&);
 
 struct CheckDefinition {
   std::string_view id;
-  std::string_view title;  // the passing condition, e.g. "wal_sender_timeout is 0"
+  std::string_view title;        // the passing condition, e.g. "wal_sender_timeout is 0"
   std::vector<FactGroup> needs;  // fact groups read; `connection` is implied
   bool can_fail;  // false for checks that at worst warn (an `error` then counts as a warning)
   CheckFunction evaluate;

@@ -52,11 +52,11 @@ struct Setting {
 };
 
 struct ServerFacts {
-  int version_num = 0;       // server_version_num, e.g. 150004
-  std::string version;       // server_version, e.g. "15.4"
+  int version_num = 0;                        // server_version_num, e.g. 150004
+  std::string version;                        // server_version, e.g. "15.4"
   std::optional<std::string> aurora_version;  // aurora_version(), Aurora only
-  bool rds = false;          // rds.extensions is set (RDS or Aurora)
-  bool in_recovery = false;  // pg_is_in_recovery()
+  bool rds = false;                           // rds.extensions is set (RDS or Aurora)
+  bool in_recovery = false;                   // pg_is_in_recovery()
   // Keyed by name: wal_level, wal_sender_timeout, max_replication_slots,
   // max_wal_senders, max_slot_wal_keep_size, and rds.logical_replication when the
   // server defines it.
@@ -98,9 +98,9 @@ struct TableFacts {
   ReplicaIdentity replica_identity = ReplicaIdentity::default_key;
   bool has_primary_key = false;
   bool has_replica_identity_index = false;  // an index marked indisreplident exists
-  bool select = false;     // has_table_privilege(role, table, 'SELECT')
-  bool published = false;  // listed in the publication, or its schema is (PG15+)
-  std::int64_t bytes = 0;  // pg_total_relation_size
+  bool select = false;                      // has_table_privilege(role, table, 'SELECT')
+  bool published = false;                   // listed in the publication, or its schema is (PG15+)
+  std::int64_t bytes = 0;                   // pg_total_relation_size
 };
 
 struct PublicationFacts {

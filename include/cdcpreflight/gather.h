@@ -13,7 +13,7 @@ struct ConnectOptions {
   std::string host;
   std::string port;
   std::string username;
-  std::string dbname;  // a database name, a conninfo string or a postgres:// URI
+  std::string dbname;    // a database name, a conninfo string or a postgres:// URI
   std::string password;  // from -W; never from a flag value
   int connect_timeout_seconds = 10;
 };

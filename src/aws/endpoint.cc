@@ -98,9 +98,8 @@ Endpoint classify_host(std::string_view host) {
       return false;
     }
     std::size_t i = n - tail.size();
-    return std::all_of(tail.begin(), tail.end(), [&](std::string_view label) {
-      return labels[i++] == label;
-    });
+    return std::all_of(tail.begin(), tail.end(),
+                       [&](std::string_view label) { return labels[i++] == label; });
   };
   if (n >= 6 && ends_with_labels({"rds", "amazonaws", "com"})) {
     const std::string& region = labels[n - 4];
@@ -110,7 +109,8 @@ Endpoint classify_host(std::string_view host) {
       }
       return Endpoint{};
     }
-    if (std::any_of(labels.begin(), labels.end() - 4, [](const std::string& l) { return l.empty(); })) {
+    if (std::any_of(labels.begin(), labels.end() - 4,
+                    [](const std::string& l) { return l.empty(); })) {
       return Endpoint{};
     }
     return classify_rds(labels, n - 5, region);
@@ -123,16 +123,26 @@ Endpoint classify_host(std::string_view host) {
 
 const char* to_string(EndpointKind kind) {
   switch (kind) {
-    case EndpointKind::cluster_writer: return "cluster-writer";
-    case EndpointKind::cluster_reader: return "cluster-reader";
-    case EndpointKind::cluster_custom: return "cluster-custom";
-    case EndpointKind::proxy: return "proxy";
-    case EndpointKind::shard_group: return "shard-group";
-    case EndpointKind::instance: return "instance";
-    case EndpointKind::global_writer: return "global-writer";
-    case EndpointKind::ip_literal: return "ip-literal";
-    case EndpointKind::unix_socket: return "unix-socket";
-    case EndpointKind::other: return "other";
+    case EndpointKind::cluster_writer:
+      return "cluster-writer";
+    case EndpointKind::cluster_reader:
+      return "cluster-reader";
+    case EndpointKind::cluster_custom:
+      return "cluster-custom";
+    case EndpointKind::proxy:
+      return "proxy";
+    case EndpointKind::shard_group:
+      return "shard-group";
+    case EndpointKind::instance:
+      return "instance";
+    case EndpointKind::global_writer:
+      return "global-writer";
+    case EndpointKind::ip_literal:
+      return "ip-literal";
+    case EndpointKind::unix_socket:
+      return "unix-socket";
+    case EndpointKind::other:
+      return "other";
   }
   return "other";
 }

@@ -2,20 +2,20 @@
 
 #include <fmt/format.h>
 
-#include "checks/docs.h"
 #include "cdcpreflight/endpoint.h"
 #include "cdcpreflight/sql_quote.h"
+#include "checks/docs.h"
 
 namespace cdcpreflight {
 
 namespace {
 
-
 std::string parameters_argument(std::span<const ParameterChange> changes) {
   std::string argument;
   for (const ParameterChange& change : changes) {
-    argument += fmt::format(" \\\n    \"ParameterName={},ParameterValue={},ApplyMethod=pending-reboot\"",
-                            change.name, change.value);
+    argument +=
+        fmt::format(" \\\n    \"ParameterName={},ParameterValue={},ApplyMethod=pending-reboot\"",
+                    change.name, change.value);
   }
   return argument;
 }
@@ -50,12 +50,14 @@ AwsTarget aws_target(const Facts& facts) {
 namespace {
 
 std::vector<std::string> aurora_reboot_commands(const AwsTarget& target) {
-  return {fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
-                      "'DBClusters[0].DBClusterMembers[?IsClusterWriter==`true`].DBInstanceIdentifier' "
-                      "--output text",
-                      target.region, target.cluster),
-          fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier <writer-instance>",
-                      target.region)};
+  return {
+      fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
+                  "'DBClusters[0].DBClusterMembers[?IsClusterWriter==`true`].DBInstanceIdentifier' "
+                  "--output text",
+                  target.region, target.cluster),
+      fmt::format(
+          "aws rds reboot-db-instance --region {} --db-instance-identifier <writer-instance>",
+          target.region)};
 }
 
 constexpr const char* kAuroraRebootStep =
@@ -69,10 +71,10 @@ Remediation aurora_remediation(const Facts& facts, std::span<const ParameterChan
   const std::string& cluster = target.cluster;
   const std::string& region = target.region;
   const int major = facts.server.version_num / 10000;
-  const std::string family = major > 0 ? fmt::format("aurora-postgresql{}", major)
-                                       : "aurora-postgresql<major>";
-  const std::string custom_group = major > 0 ? fmt::format("cdc-aurora-pg{}", major)
-                                             : "cdc-aurora-pg<major>";
+  const std::string family =
+      major > 0 ? fmt::format("aurora-postgresql{}", major) : "aurora-postgresql<major>";
+  const std::string custom_group =
+      major > 0 ? fmt::format("cdc-aurora-pg{}", major) : "cdc-aurora-pg<major>";
   Remediation fix;
   fix.steps = {
       fmt::format("In the DB cluster parameter group of cluster {}, set {} (a default.* group "
@@ -128,8 +130,9 @@ Remediation rds_remediation(const Facts& facts, std::span<const ParameterChange>
       fmt::format("aws rds describe-db-instances --region {} --db-instance-identifier {} --query "
                   "'DBInstances[0].DBParameterGroups' --output text",
                   region, instance),
-      fmt::format("aws rds modify-db-parameter-group --region {} --db-parameter-group-name <group>{}",
-                  region, parameters_argument(changes)),
+      fmt::format(
+          "aws rds modify-db-parameter-group --region {} --db-parameter-group-name <group>{}",
+          region, parameters_argument(changes)),
       rds_reboot_command(target),
   };
   fix.docs = kRdsSetupDocs;
@@ -139,12 +142,13 @@ Remediation rds_remediation(const Facts& facts, std::span<const ParameterChange>
 Remediation postgres_remediation(std::span<const ParameterChange> changes, NeedsRestart restart) {
   Remediation fix;
   for (const ParameterChange& change : changes) {
-    fix.sql.push_back(fmt::format("ALTER SYSTEM SET {} = {};", quote_identifier(change.name),
-                                  change.sql_value));
+    fix.sql.push_back(
+        fmt::format("ALTER SYSTEM SET {} = {};", quote_identifier(change.name), change.sql_value));
   }
   if (restart == NeedsRestart::yes) {
-    fix.steps.push_back("Restart PostgreSQL so the change takes effect (ALTER SYSTEM writes "
-                        "postgresql.auto.conf; this parameter is read only at server start).");
+    fix.steps.push_back(
+        "Restart PostgreSQL so the change takes effect (ALTER SYSTEM writes "
+        "postgresql.auto.conf; this parameter is read only at server start).");
     fix.commands.push_back(kPostgresRestartCommand);
   } else {
     fix.sql.push_back("SELECT pg_reload_conf();");
@@ -180,9 +184,12 @@ Remediation reboot_remediation(const Facts& facts) {
 Remediation parameter_remediation(const Facts& facts, std::span<const ParameterChange> changes,
                                   NeedsRestart restart) {
   switch (platform_of(facts.server)) {
-    case Platform::aurora: return aurora_remediation(facts, changes);
-    case Platform::rds: return rds_remediation(facts, changes);
-    case Platform::postgresql: return postgres_remediation(changes, restart);
+    case Platform::aurora:
+      return aurora_remediation(facts, changes);
+    case Platform::rds:
+      return rds_remediation(facts, changes);
+    case Platform::postgresql:
+      return postgres_remediation(changes, restart);
   }
   return postgres_remediation(changes, restart);
 }

@@ -14,7 +14,7 @@ namespace cdcpreflight {
 
 struct ParameterChange {
   std::string name;
-  std::string value;  // as the parameter group takes it (e.g. "1" for rds.logical_replication)
+  std::string value;      // as the parameter group takes it (e.g. "1" for rds.logical_replication)
   std::string sql_value;  // as ALTER SYSTEM takes it, already a safe literal ("'logical'", "0")
 };
 

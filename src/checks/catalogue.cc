@@ -17,24 +17,51 @@ const std::vector<CheckDefinition>& definitions() {
       {"connection", "Connects to the database", {}, true, checks::connection},
       {"server.version", "PostgreSQL 12 or later", {server}, true, checks::server_version},
       {"server.platform", "Platform detected", {server}, false, checks::server_platform},
-      {"endpoint.writer", "Connected to the writer through an endpoint that follows it",
-       {server}, true, checks::endpoint_writer},
-      {"settings.logical_replication", "Logical replication is enabled (wal_level = logical)",
-       {server}, true, checks::logical_replication},
-      {"settings.wal_sender_timeout", "wal_sender_timeout is 0", {server}, true,
+      {"endpoint.writer",
+       "Connected to the writer through an endpoint that follows it",
+       {server},
+       true,
+       checks::endpoint_writer},
+      {"settings.logical_replication",
+       "Logical replication is enabled (wal_level = logical)",
+       {server},
+       true,
+       checks::logical_replication},
+      {"settings.wal_sender_timeout",
+       "wal_sender_timeout is 0",
+       {server},
+       true,
        checks::wal_sender_timeout},
-      {"role.replication", "The user may stream replication", {server, role}, true,
+      {"role.replication",
+       "The user may stream replication",
+       {server, role},
+       true,
        checks::role_replication},
-      {"grants.schema_usage", "The user has USAGE on every scoped schema",
-       {role, schemas, tables}, true, checks::schema_usage},
-      {"grants.table_select", "The user can SELECT every scoped table", {role, schemas, tables},
-       true, checks::table_select},
-      {"publication.exists", "The publication exists", {server, publication, tables}, true,
+      {"grants.schema_usage",
+       "The user has USAGE on every scoped schema",
+       {role, schemas, tables},
+       true,
+       checks::schema_usage},
+      {"grants.table_select",
+       "The user can SELECT every scoped table",
+       {role, schemas, tables},
+       true,
+       checks::table_select},
+      {"publication.exists",
+       "The publication exists",
+       {server, publication, tables},
+       true,
        checks::publication_exists},
-      {"publication.tables", "Every scoped table is published", {server, publication, tables}, true,
+      {"publication.tables",
+       "Every scoped table is published",
+       {server, publication, tables},
+       true,
        checks::publication_tables},
-      {"tables.replica_identity", "Every scoped table has a primary key or a replica identity",
-       {tables}, true, checks::replica_identity},
+      {"tables.replica_identity",
+       "Every scoped table has a primary key or a replica identity",
+       {tables},
+       true,
+       checks::replica_identity},
   };
   return catalogue;
 }
@@ -45,9 +72,10 @@ std::string explain(const QueryError& error, FactGroup group) {
                        error.message);
   }
   if (error.sqlstate == "57014") {
-    return fmt::format("reading the {} catalogs hit the statement timeout (a lock held by "
-                       "another session?): {}",
-                       to_string(group), error.message);
+    return fmt::format(
+        "reading the {} catalogs hit the statement timeout (a lock held by "
+        "another session?): {}",
+        to_string(group), error.message);
   }
   return fmt::format("could not read the {} catalogs: {}", to_string(group), error.message);
 }
@@ -65,11 +93,16 @@ const CheckDefinition* find_check(std::string_view id) {
 
 const char* to_string(Status status) {
   switch (status) {
-    case Status::pass: return "pass";
-    case Status::warn: return "warn";
-    case Status::fail: return "fail";
-    case Status::skip: return "skip";
-    case Status::error: return "error";
+    case Status::pass:
+      return "pass";
+    case Status::warn:
+      return "warn";
+    case Status::fail:
+      return "fail";
+    case Status::skip:
+      return "skip";
+    case Status::error:
+      return "error";
   }
   return "error";
 }

@@ -49,9 +49,12 @@ std::string count_of(std::size_t count, std::string_view singular, std::string_v
 
 const char* setup_docs(const Facts& facts) {
   switch (platform_of(facts.server)) {
-    case Platform::aurora: return kAuroraSetupDocs;
-    case Platform::rds: return kRdsSetupDocs;
-    case Platform::postgresql: return kGenericSetupDocs;
+    case Platform::aurora:
+      return kAuroraSetupDocs;
+    case Platform::rds:
+      return kRdsSetupDocs;
+    case Platform::postgresql:
+      return kGenericSetupDocs;
   }
   return kGenericSetupDocs;
 }

@@ -24,17 +24,20 @@ CheckResult failure(const Facts& facts) {
   switch (connection.failure) {
     case ConnectionFailure::dns:
       summary = fmt::format("DNS lookup failed for {}", connection.host);
-      fix.steps = {"Check the host name: use the cluster (writer) endpoint shown in the console "
-                   "under the cluster's Connectivity & security tab.",
-                   "A private endpoint resolves only inside its VPC (or through PrivateLink)."};
-      fix.commands = {"aws rds describe-db-clusters --query "
-                      "'DBClusters[*].[DBClusterIdentifier,Endpoint]' --output text",
-                      fmt::format("getent hosts {}", connection.host)};
+      fix.steps = {
+          "Check the host name: use the cluster (writer) endpoint shown in the console "
+          "under the cluster's Connectivity & security tab.",
+          "A private endpoint resolves only inside its VPC (or through PrivateLink)."};
+      fix.commands = {
+          "aws rds describe-db-clusters --query "
+          "'DBClusters[*].[DBClusterIdentifier,Endpoint]' --output text",
+          fmt::format("getent hosts {}", connection.host)};
       break;
     case ConnectionFailure::refused:
       summary = fmt::format("connection refused by {}", target);
-      fix.steps = {"Nothing accepts connections on that port: check the port (Aurora and RDS "
-                   "default to 5432) and that the instance is available."};
+      fix.steps = {
+          "Nothing accepts connections on that port: check the port (Aurora and RDS "
+          "default to 5432) and that the instance is available."};
       break;
     case ConnectionFailure::timeout:
       summary = fmt::format("connection to {} timed out", target);
@@ -60,10 +63,12 @@ CheckResult failure(const Facts& facts) {
       break;
     case ConnectionFailure::tls:
       summary = fmt::format("TLS negotiation with {} failed", target);
-      fix.steps = {"Download the RDS CA bundle and verify the server with it: "
-                   "sslmode=verify-full sslrootcert=/path/global-bundle.pem."};
+      fix.steps = {
+          "Download the RDS CA bundle and verify the server with it: "
+          "sslmode=verify-full sslrootcert=/path/global-bundle.pem."};
       fix.commands = {
-          "curl -sSo global-bundle.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"};
+          "curl -sSo global-bundle.pem "
+          "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"};
       break;
     case ConnectionFailure::database_missing:
       summary = fmt::format("database {} does not exist on {}", connection.dbname, target);
@@ -71,18 +76,19 @@ CheckResult failure(const Facts& facts) {
       break;
     case ConnectionFailure::lost:
       summary = fmt::format("connection to {} was lost mid-run", target);
-      fix.steps = {"The server closed the connection or stopped answering (a restart, a "
-                   "failover, a network cut): run the check again."};
+      fix.steps = {
+          "The server closed the connection or stopped answering (a restart, a "
+          "failover, a network cut): run the check again."};
       break;
     case ConnectionFailure::none:
     case ConnectionFailure::other:
       summary = fmt::format("could not connect to {}", target);
       break;
   }
-  return make_result(Status::fail, std::move(summary),
-                     {fmt::format("cause: {}", to_string(connection.failure)),
-                      connection.failure_message},
-                     std::move(fix));
+  return make_result(
+      Status::fail, std::move(summary),
+      {fmt::format("cause: {}", to_string(connection.failure)), connection.failure_message},
+      std::move(fix));
 }
 
 }  // namespace

@@ -36,10 +36,10 @@ Remediation use_cluster_endpoint(const Facts& facts, const Endpoint& endpoint) {
   const std::string region = endpoint.region.empty() ? "<region>" : endpoint.region;
   const bool cluster_kind = endpoint.kind == EndpointKind::cluster_reader ||
                             endpoint.kind == EndpointKind::cluster_custom;
-  fix.commands.push_back(fmt::format(
-      "aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
-      "'DBClusters[0].Endpoint' --output text",
-      region, cluster_kind ? endpoint.identifier : "<cluster-id>"));
+  fix.commands.push_back(
+      fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
+                  "'DBClusters[0].Endpoint' --output text",
+                  region, cluster_kind ? endpoint.identifier : "<cluster-id>"));
   fix.docs = kAuroraEndpointDocs;
   return fix;
 }
@@ -99,7 +99,8 @@ CheckResult endpoint_writer(const Facts& facts, const Scope& /*scope*/) {
       return make_result(Status::pass,
                          fmt::format("{} is an Aurora Global Database writer endpoint", host));
     case EndpointKind::unix_socket:
-    case EndpointKind::other: break;
+    case EndpointKind::other:
+      break;
   }
   return make_result(Status::pass, fmt::format("connected to the primary ({})", host),
                      {"pg_is_in_recovery() is false"});

@@ -36,7 +36,8 @@ CheckResult schema_usage(const Facts& facts, const Scope& scope) {
     const SchemaFacts& schema = facts.schemas[index];
     if (!schema.usage) {
       details.push_back(display_identifier(schema.name));
-      fix.sql.push_back(fmt::format("GRANT USAGE ON SCHEMA {} TO {};", quote_identifier(schema.name),
+      fix.sql.push_back(fmt::format("GRANT USAGE ON SCHEMA {} TO {};",
+                                    quote_identifier(schema.name),
                                     quote_identifier(facts.role.name)));
     }
   }
@@ -44,8 +45,9 @@ CheckResult schema_usage(const Facts& facts, const Scope& scope) {
     details.push_back(fmt::format("{} (no such schema)", missing));
   }
   if (details.empty()) {
-    return make_result(Status::pass, fmt::format("{} has USAGE on {}", facts.role.name,
-                                                 count_of(scope.schemas.size(), "schema", "schemas")));
+    return make_result(Status::pass,
+                       fmt::format("{} has USAGE on {}", facts.role.name,
+                                   count_of(scope.schemas.size(), "schema", "schemas")));
   }
   fix.docs = kGrantDocs;
   if (!scope.missing_schemas.empty()) {

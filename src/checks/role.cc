@@ -19,16 +19,17 @@ CheckResult role_replication(const Facts& facts, const Scope& /*scope*/) {
     fix.sql.push_back(fmt::format("CREATE ROLE {} WITH LOGIN PASSWORD '<password>';", quoted));
     fix.sql.push_back(aws ? fmt::format("GRANT rds_replication TO {};", quoted)
                           : fmt::format("ALTER ROLE {} WITH REPLICATION;", quoted));
-    fix.steps.push_back("Choose the password, then give ClickPipes the same user name and password.");
+    fix.steps.push_back(
+        "Choose the password, then give ClickPipes the same user name and password.");
     return make_result(Status::fail, fmt::format("role {} does not exist", role.name), {},
                        std::move(fix));
   }
   if (aws) {
     if (role.member_of_rds_replication || role.member_of_rds_superuser || role.superuser) {
-      return make_result(Status::pass,
-                         fmt::format("{} is a member of {}", role.name,
-                                     role.member_of_rds_replication ? "rds_replication"
-                                                                    : "rds_superuser"));
+      return make_result(
+          Status::pass,
+          fmt::format("{} is a member of {}", role.name,
+                      role.member_of_rds_replication ? "rds_replication" : "rds_superuser"));
     }
     fix.sql.push_back(fmt::format("GRANT rds_replication TO {};", quoted));
     return make_result(Status::fail,

@@ -29,16 +29,18 @@ Remediation upgrade(const Facts& facts, const std::string& target) {
   const AwsTarget aws = aws_target(facts);
   switch (platform_of(facts.server)) {
     case Platform::aurora:
-      fix.steps = {fmt::format("Upgrade the Aurora cluster to PostgreSQL {} (list the versions "
-                               "available to this cluster first).",
-                               target)};
+      fix.steps = {
+          fmt::format("Upgrade the Aurora cluster to PostgreSQL {} (list the versions "
+                      "available to this cluster first).",
+                      target)};
       fix.commands = {
           fmt::format("aws rds describe-db-engine-versions --region {} --engine aurora-postgresql "
                       "--query 'DBEngineVersions[].EngineVersion' --output text",
                       aws.region),
-          fmt::format("aws rds modify-db-cluster --region {} --db-cluster-identifier {} "
-                      "--engine-version <version> --allow-major-version-upgrade --apply-immediately",
-                      aws.region, aws.cluster)};
+          fmt::format(
+              "aws rds modify-db-cluster --region {} --db-cluster-identifier {} "
+              "--engine-version <version> --allow-major-version-upgrade --apply-immediately",
+              aws.region, aws.cluster)};
       break;
     case Platform::rds:
       fix.steps = {fmt::format("Upgrade the RDS instance to PostgreSQL {}.", target)};
@@ -48,9 +50,10 @@ Remediation upgrade(const Facts& facts, const std::string& target) {
           aws.region, aws.instance)};
       break;
     case Platform::postgresql:
-      fix.steps = {fmt::format("Upgrade the server to PostgreSQL {} (pg_upgrade for a major "
-                               "version, the distribution's packages for a minor one).",
-                               target)};
+      fix.steps = {
+          fmt::format("Upgrade the server to PostgreSQL {} (pg_upgrade for a major "
+                      "version, the distribution's packages for a minor one).",
+                      target)};
       break;
   }
   fix.docs = setup_docs(facts);
@@ -91,10 +94,10 @@ CheckResult server_platform(const Facts& facts, const Scope& /*scope*/) {
                                      *server.aurora_version, server.version),
                          {"aurora_version() exists"});
     case Platform::rds:
-      return make_result(Status::pass,
-                         fmt::format("Amazon RDS for PostgreSQL {}", server.version),
+      return make_result(Status::pass, fmt::format("Amazon RDS for PostgreSQL {}", server.version),
                          {"rds.extensions is set"});
-    case Platform::postgresql: break;
+    case Platform::postgresql:
+      break;
   }
   return make_result(Status::pass, fmt::format("PostgreSQL {}", server.version),
                      {"neither Aurora (no aurora_version()) nor RDS (no rds.extensions)"});

@@ -81,9 +81,9 @@ CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
                        {"set rds.logical_replication = 1 in the parameter group and reboot"},
                        parameter_remediation(facts, std::span(&aws_change, 1), NeedsRestart::yes));
   }
-  return make_result(Status::fail, fmt::format("wal_level is {}, not logical", level), {},
-                     parameter_remediation(facts, std::span(&wal_level_change, 1),
-                                           NeedsRestart::yes));
+  return make_result(
+      Status::fail, fmt::format("wal_level is {}, not logical", level), {},
+      parameter_remediation(facts, std::span(&wal_level_change, 1), NeedsRestart::yes));
 }
 
 CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
@@ -95,7 +95,8 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
   const std::string& value = setting->value;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
   if (ec != std::errc{} || end != value.data() + value.size()) {
-    return make_result(Status::error, fmt::format("wal_sender_timeout has an unexpected value {}", value));
+    return make_result(Status::error,
+                       fmt::format("wal_sender_timeout has an unexpected value {}", value));
   }
   if (setting->unit == "s") {
     ms *= 1000;

@@ -20,11 +20,13 @@ namespace {
 // Why the table has no usable replica identity, or empty when it has one.
 std::string identity_problem(const TableFacts& table) {
   switch (table.replica_identity) {
-    case ReplicaIdentity::full: return {};
+    case ReplicaIdentity::full:
+      return {};
     case ReplicaIdentity::index:
       return table.has_replica_identity_index ? std::string{}
                                               : "REPLICA IDENTITY USING INDEX names no index";
-    case ReplicaIdentity::nothing: return "REPLICA IDENTITY NOTHING";
+    case ReplicaIdentity::nothing:
+      return "REPLICA IDENTITY NOTHING";
     case ReplicaIdentity::default_key:
       return table.has_primary_key ? std::string{} : "no primary key";
   }
@@ -59,12 +61,11 @@ CheckResult replica_identity(const Facts& facts, const Scope& scope) {
     }
   }
   if (details.empty()) {
-    return make_result(Status::pass,
-                       fmt::format("{} a primary key or a replica identity",
-                                   scope.identity_tables.size() == 1
-                                       ? std::string("the 1 table has")
-                                       : fmt::format("all {} tables have",
-                                                     scope.identity_tables.size())));
+    return make_result(Status::pass, fmt::format("{} a primary key or a replica identity",
+                                                 scope.identity_tables.size() == 1
+                                                     ? std::string("the 1 table has")
+                                                     : fmt::format("all {} tables have",
+                                                                   scope.identity_tables.size())));
   }
   const std::size_t count = details.size();
   if (published > 0 && (facts.publication_facts.update || facts.publication_facts.delete_)) {

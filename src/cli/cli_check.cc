@@ -67,9 +67,12 @@ std::optional<std::string> prompt_password() {
 
 bool use_color(const CheckOptions& options) {
   switch (options.color) {
-    case ColorChoice::always: return true;
-    case ColorChoice::never: return false;
-    case ColorChoice::automatic: break;
+    case ColorChoice::always:
+      return true;
+    case ColorChoice::never:
+      return false;
+    case ColorChoice::automatic:
+      break;
   }
   const char* no_color = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
@@ -80,9 +83,12 @@ bool use_color(const CheckOptions& options) {
 
 std::string render(const Report& report, const CheckOptions& options) {
   switch (options.format) {
-    case Format::json: return render_json(report);
-    case Format::sql: return render_sql(report);
-    case Format::text: break;
+    case Format::json:
+      return render_json(report);
+    case Format::sql:
+      return render_sql(report);
+    case Format::text:
+      break;
   }
   return render_text(report, use_color(options) ? Color::yes : Color::no);
 }
@@ -104,8 +110,9 @@ ExitCode run_check(CheckOptions options) {
   if (options.prompt_password) {
     auto password = prompt_password();
     if (!password) {
-      fmt::print(stderr, "{}: error: -W needs a terminal to prompt on; use PGPASSWORD or "
-                         "~/.pgpass instead\n",
+      fmt::print(stderr,
+                 "{}: error: -W needs a terminal to prompt on; use PGPASSWORD or "
+                 "~/.pgpass instead\n",
                  kToolName);
       return ExitCode::usage;
     }

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "checks/scope_names.h"
 #include "util/secrets.h"
@@ -74,7 +74,7 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) 
   app.add_option_function<std::string>(
          "--format",
          [&options](const std::string& value) {
-           options.format = value == "json" ? Format::json
+           options.format = value == "json"  ? Format::json
                             : value == "sql" ? Format::sql
                                              : Format::text;
          },
@@ -132,7 +132,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   CheckOptions options;
   options.scope.publication = "clickpipes_publication";
   std::string port;
-  CLI::App* check = app.add_subcommand("check", "Check a live database (`check` may be left out: it is the default command)");
+  CLI::App* check = app.add_subcommand(
+      "check", "Check a live database (`check` may be left out: it is the default command)");
   check->set_help_flag("--help", "Print this help and exit");
   // As in psql, a flag given twice takes its last value.
   check->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -150,7 +151,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     fmt::print("{} {}\n", kToolName, kToolVersion);
     return parsed;
   } catch (const CLI::ParseError& error) {
-    fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName, mask_inline_passwords(error.what()));
+    fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName,
+               mask_inline_passwords(error.what()));
     parsed.exit_code = ExitCode::usage;
     return parsed;
   }
@@ -158,7 +160,8 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     int number = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
     if (ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535) {
-      fmt::print(stderr, "{}: error: --port: not a port number: {} (see --help)\n", kToolName, port);
+      fmt::print(stderr, "{}: error: --port: not a port number: {} (see --help)\n", kToolName,
+                 port);
       parsed.exit_code = ExitCode::usage;
       return parsed;
     }

@@ -46,15 +46,13 @@ NLOHMANN_JSON_SERIALIZE_ENUM(ReplicaIdentity, {{ReplicaIdentity::default_key, "d
                                                {ReplicaIdentity::index, "index"}})
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConnectionFacts, connected, failure,
-                                                failure_message, host, port, dbname,
-                                                connected_as, sslmode, ssl_in_use,
-                                                ssl_protocol, ssl_cipher)
+                                                failure_message, host, port, dbname, connected_as,
+                                                sslmode, ssl_in_use, ssl_protocol, ssl_cipher)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Setting, value, unit, pending_restart)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerFacts, version_num, version,
-                                                aurora_version, rds, in_recovery, settings)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerFacts, version_num, version, aurora_version,
+                                                rds, in_recovery, settings)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFacts, name, exists, can_login, superuser,
-                                                replication, bypass_rls,
-                                                member_of_rds_replication,
+                                                replication, bypass_rls, member_of_rds_replication,
                                                 member_of_rds_superuser, valid_until)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SchemaFacts, name, owner, usage)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TableFacts, schema, name, owner, kind, unlogged,
@@ -62,9 +60,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TableFacts, schema, name, owner,
                                                 replica_identity, has_primary_key,
                                                 has_replica_identity_index, select, published,
                                                 bytes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationFacts, exists, name, owner,
-                                                all_tables, insert, update, delete_, truncate,
-                                                via_root, schemas)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationFacts, exists, name, owner, all_tables,
+                                                insert, update, delete_, truncate, via_root,
+                                                schemas)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QueryError, sqlstate, message)
 
 namespace {
@@ -76,26 +74,40 @@ constexpr FactGroup kFactGroups[] = {FactGroup::server, FactGroup::role, FactGro
 
 const char* to_string(FactGroup group) {
   switch (group) {
-    case FactGroup::server: return "server";
-    case FactGroup::role: return "role";
-    case FactGroup::schemas: return "schemas";
-    case FactGroup::tables: return "tables";
-    case FactGroup::publication: return "publication";
+    case FactGroup::server:
+      return "server";
+    case FactGroup::role:
+      return "role";
+    case FactGroup::schemas:
+      return "schemas";
+    case FactGroup::tables:
+      return "tables";
+    case FactGroup::publication:
+      return "publication";
   }
   return "server";
 }
 
 const char* to_string(ConnectionFailure failure) {
   switch (failure) {
-    case ConnectionFailure::none: return "none";
-    case ConnectionFailure::dns: return "dns";
-    case ConnectionFailure::refused: return "refused";
-    case ConnectionFailure::timeout: return "timeout";
-    case ConnectionFailure::authentication: return "authentication";
-    case ConnectionFailure::tls: return "tls";
-    case ConnectionFailure::database_missing: return "database_missing";
-    case ConnectionFailure::lost: return "lost";
-    case ConnectionFailure::other: return "other";
+    case ConnectionFailure::none:
+      return "none";
+    case ConnectionFailure::dns:
+      return "dns";
+    case ConnectionFailure::refused:
+      return "refused";
+    case ConnectionFailure::timeout:
+      return "timeout";
+    case ConnectionFailure::authentication:
+      return "authentication";
+    case ConnectionFailure::tls:
+      return "tls";
+    case ConnectionFailure::database_missing:
+      return "database_missing";
+    case ConnectionFailure::lost:
+      return "lost";
+    case ConnectionFailure::other:
+      return "other";
   }
   return "other";
 }
@@ -109,9 +121,12 @@ Platform platform_of(const ServerFacts& server) {
 
 const char* to_string(Platform platform) {
   switch (platform) {
-    case Platform::aurora: return "aurora";
-    case Platform::rds: return "rds";
-    case Platform::postgresql: return "postgresql";
+    case Platform::aurora:
+      return "aurora";
+    case Platform::rds:
+      return "rds";
+    case Platform::postgresql:
+      return "postgresql";
   }
   return "postgresql";
 }

@@ -31,7 +31,7 @@ struct InvalidConninfo : std::runtime_error {
 };
 
 struct Connected {
-  PgConn conn;             // null when the connection failed
+  PgConn conn;  // null when the connection failed
   ConnectionFacts facts;
 };
 
@@ -49,7 +49,7 @@ struct Statement {
 };
 
 struct StatementOutcome {
-  PgResult result;  // set when the statement succeeded
+  PgResult result;   // set when the statement succeeded
   QueryError error;  // otherwise
   [[nodiscard]] bool ok() const { return result != nullptr; }
 };

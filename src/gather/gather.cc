@@ -5,8 +5,8 @@
 #include <ctime>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "gather/connection.h"
 #include "gather/queries.h"
@@ -68,7 +68,8 @@ void read_server(const PGresult* server, const PGresult* settings, ServerFacts& 
   facts.in_recovery = row.boolean("in_recovery");
   facts.rds = row.boolean("rds");
   if (!row.is_null("rds_logical_replication")) {
-    facts.settings["rds.logical_replication"] = Setting{row.text("rds_logical_replication"), "", false};
+    facts.settings["rds.logical_replication"] =
+        Setting{row.text("rds_logical_replication"), "", false};
   }
   for_each_row(settings, [&](const Row& setting) {
     facts.settings[setting.text("name")] =
@@ -93,10 +94,14 @@ void read_role(const PGresult* result, RoleFacts& role) {
 
 ReplicaIdentity replica_identity_of(const std::string& code) {
   switch (code.empty() ? 'd' : code.front()) {
-    case 'n': return ReplicaIdentity::nothing;
-    case 'f': return ReplicaIdentity::full;
-    case 'i': return ReplicaIdentity::index;
-    default: return ReplicaIdentity::default_key;
+    case 'n':
+      return ReplicaIdentity::nothing;
+    case 'f':
+      return ReplicaIdentity::full;
+    case 'i':
+      return ReplicaIdentity::index;
+    default:
+      return ReplicaIdentity::default_key;
   }
 }
 
@@ -176,7 +181,8 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
       options.user.empty() ? std::nullopt : std::optional<std::string>(options.user);
   const std::optional<std::string> publication = options.publication;
   RoundTrip first;
-  first.add({fmt::format("SET statement_timeout = {}", 1000 * options.statement_timeout_seconds), {}});
+  first.add(
+      {fmt::format("SET statement_timeout = {}", 1000 * options.statement_timeout_seconds), {}});
   first.add({"SET default_transaction_read_only = on", {}});
   first.add({"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}});
   first.add({"SAVEPOINT gather", {}});
@@ -217,9 +223,13 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
                     first.outcome(*failed).error.message);
       continue;
     }
-    const auto result = [&](std::size_t n) { return first.outcome(group.statements[n]).result.get(); };
+    const auto result = [&](std::size_t n) {
+      return first.outcome(group.statements[n]).result.get();
+    };
     switch (group.group) {
-      case FactGroup::server: read_server(result(0), result(1), facts.server); break;
+      case FactGroup::server:
+        read_server(result(0), result(1), facts.server);
+        break;
       case FactGroup::role:
         read_role(result(0), facts.role);
         facts.user = facts.role.name;
@@ -229,8 +239,12 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
           facts.schemas.push_back({row.text("name"), row.text("owner"), row.boolean("usage")});
         });
         break;
-      case FactGroup::tables: read_tables(result(0), facts.tables); break;
-      case FactGroup::publication: read_publication(result(0), facts.publication_facts); break;
+      case FactGroup::tables:
+        read_tables(result(0), facts.tables);
+        break;
+      case FactGroup::publication:
+        read_publication(result(0), facts.publication_facts);
+        break;
     }
   }
 
@@ -247,7 +261,8 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
       return facts;
     }
     if (aurora.outcome(version).ok()) {
-      facts.server.aurora_version = Row(aurora.outcome(version).result.get(), 0).text("aurora_version");
+      facts.server.aurora_version =
+          Row(aurora.outcome(version).result.get(), 0).text("aurora_version");
     } else {
       facts.errors[FactGroup::server] = aurora.outcome(version).error;
     }

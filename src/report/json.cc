@@ -40,7 +40,8 @@ nlohmann::ordered_json report_to_json(const Report& report) {
         {"platform", target.platform},
         {"server_version", target.server_version},
         {"server_version_num", target.server_version_num},
-        {"aurora_version", target.aurora_version.empty() ? json(nullptr) : json(target.aurora_version)},
+        {"aurora_version",
+         target.aurora_version.empty() ? json(nullptr) : json(target.aurora_version)},
         {"endpoint_kind", target.endpoint_kind}}},
       {"scope",
        {{"publication", report.scope.publication},
@@ -62,7 +63,9 @@ nlohmann::ordered_json report_to_json(const Report& report) {
 
 std::string render_json(const Report& report) {
   // Names from the server may hold invalid UTF-8: replace rather than throw.
-  return report_to_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return report_to_json(report).dump(2, ' ', false,
+                                     nlohmann::ordered_json::error_handler_t::replace) +
+         "\n";
 }
 
 }  // namespace cdcpreflight

@@ -82,9 +82,16 @@ Report build_report(const Facts& facts, const Scope& scope, std::vector<CheckRes
     const CheckDefinition* definition = find_check(result.id);
     const bool can_fail = definition == nullptr || definition->can_fail;
     switch (result.status) {
-      case Status::pass: ++report.summary.pass; break;
-      case Status::skip: ++report.summary.skip; break;
-      case Status::fail: ++report.summary.fail; blocking = true; break;
+      case Status::pass:
+        ++report.summary.pass;
+        break;
+      case Status::skip:
+        ++report.summary.skip;
+        break;
+      case Status::fail:
+        ++report.summary.fail;
+        blocking = true;
+        break;
       case Status::warn:
         ++report.summary.warn;
         blocking = blocking || strict == Strict::yes;

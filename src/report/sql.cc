@@ -28,8 +28,8 @@ std::string commented(std::string_view text, std::string_view prefix) {
 std::string render_sql(const Report& report) {
   const ReportTarget& target = report.target;
   std::string out;
-  out += commented(fmt::format("fix-up script for database {} on {}{}", target.dbname,
-                               target.host, target.port > 0 ? fmt::format(":{}", target.port) : ""),
+  out += commented(fmt::format("fix-up script for database {} on {}{}", target.dbname, target.host,
+                               target.port > 0 ? fmt::format(":{}", target.port) : ""),
                    fmt::format("cdc-preflight {} ", report.tool_version));
   out += "-- Review it, then run it as an administrator:\n";
   out += "--   psql -v ON_ERROR_STOP=1 -f this-file.sql\n";
@@ -45,8 +45,8 @@ std::string render_sql(const Report& report) {
       continue;
     }
     any = true;
-    out += "\n" + commented(check.summary, fmt::format("{} ({}): ", check.id,
-                                                      to_string(check.status)));
+    out += "\n" +
+           commented(check.summary, fmt::format("{} ({}): ", check.id, to_string(check.status)));
     for (const std::string& step : fix.steps) {
       out += commented(step, "step: ");
     }

@@ -21,11 +21,16 @@ class Painter {
   [[nodiscard]] std::string dim(std::string_view text) const { return paint("2", text); }
   [[nodiscard]] std::string mark(Status status) const {
     switch (status) {
-      case Status::pass: return paint("32", "✓");
-      case Status::warn: return paint("33", "!");
-      case Status::fail: return paint("31", "✗");
-      case Status::skip: return paint("2", "-");
-      case Status::error: return paint("35", "E");
+      case Status::pass:
+        return paint("32", "✓");
+      case Status::warn:
+        return paint("33", "!");
+      case Status::fail:
+        return paint("31", "✗");
+      case Status::skip:
+        return paint("2", "-");
+      case Status::error:
+        return paint("35", "E");
     }
     return "?";
   }
@@ -105,10 +110,10 @@ void render_header(const Report& report, const Painter& painter, std::string& ou
   }
   out += fmt::format(" · endpoint: {}\n", target.endpoint_kind);
   const ReportScope& scope = report.scope;
-  out += fmt::format("Scope: publication {} · {} schema{} · {} table{} ({} partitioned) · ~{} to load\n",
-                     printable(scope.publication), scope.schemas, scope.schemas == 1 ? "" : "s", scope.tables,
-                     scope.tables == 1 ? "" : "s", scope.partitioned_tables,
-                     pretty_bytes(scope.estimated_bytes));
+  out += fmt::format(
+      "Scope: publication {} · {} schema{} · {} table{} ({} partitioned) · ~{} to load\n",
+      printable(scope.publication), scope.schemas, scope.schemas == 1 ? "" : "s", scope.tables,
+      scope.tables == 1 ? "" : "s", scope.partitioned_tables, pretty_bytes(scope.estimated_bytes));
   if (!scope.largest.empty()) {
     std::string largest;
     for (const TableSize& size : scope.largest) {

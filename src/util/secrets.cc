@@ -34,8 +34,7 @@ std::string mask_inline_passwords(std::string_view text) {
                                             std::regex::icase);
   static const std::regex uri_password(R"((postgres(ql)?://[^:/@\s]*:)[^@\s]*@)",
                                        std::regex::icase);
-  const std::string masked =
-      std::regex_replace(std::string(text), conninfo_password, "$1********");
+  const std::string masked = std::regex_replace(std::string(text), conninfo_password, "$1********");
   return std::regex_replace(masked, uri_password, "$1********@");
 }
 
