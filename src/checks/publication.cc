@@ -148,6 +148,7 @@ CheckResult publication_tables(const Facts& facts, const Scope& scope) {
         "ALTER PUBLICATION {} ADD TABLE {};", name,
         table_list(missing, from, std::min(missing.size(), from + kTablesPerStatement))));
   }
+  details.reserve(missing.size());
   for (const TableFacts* table : missing) {
     details.push_back(described(*table));
   }

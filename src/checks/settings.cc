@@ -115,7 +115,8 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
         "ApplyType,IsModifiable]\" (pending-reboot works for both).");
   }
   const std::string shown = format_milliseconds(ms);
-  if (ms >= 5 * 60 * 1000) {
+  constexpr long long kToleratedMilliseconds = 5LL * 60 * 1000;  // the ClickPipes FAQ
+  if (ms >= kToleratedMilliseconds) {
     return make_result(Status::warn,
                        fmt::format("wal_sender_timeout is {}: tolerated, but the Aurora setup "
                                    "guide sets 0",
