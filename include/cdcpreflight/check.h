@@ -72,9 +72,14 @@ using CheckFunction = CheckResult (*)(const Facts&, const Scope&);
 struct CheckDefinition {
   std::string_view id;
   std::string_view title;        // the passing condition, e.g. "wal_sender_timeout is 0"
+  std::string_view why;          // why CDC needs it
+  std::string_view warns;        // when it warns; empty: never
+  std::string_view fails;        // when it fails; empty: never
   std::vector<FactGroup> needs;  // fact groups read; `connection` is implied
-  bool can_fail;  // false for checks that at worst warn (an `error` then counts as a warning)
   CheckFunction evaluate;
+
+  // A check that at worst warns: an `error` there counts as a warning.
+  [[nodiscard]] bool can_fail() const { return !fails.empty(); }
 };
 
 // Every check, in report order.

@@ -65,6 +65,11 @@ enum class Color { no, yes };
 
 [[nodiscard]] std::string render_text(const Report& report, Color color);
 [[nodiscard]] std::string render_json(const Report& report);
+// The check catalogue (`cdc-preflight checks`); docs/checks.md is the Markdown.
+[[nodiscard]] std::string render_catalogue_text();
+[[nodiscard]] std::string render_catalogue_json();
+[[nodiscard]] std::string render_catalogue_markdown();
+
 // A psql script with every SQL remediation of every failing or warning check.
 [[nodiscard]] std::string render_sql(const Report& report);
 // Keys in the order of ../shared/SPEC.md.

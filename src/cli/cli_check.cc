@@ -153,6 +153,20 @@ ExitCode run_check(CheckOptions options) {
 
 int cli_main(int argc, const char* const* argv) {
   ParsedCommandLine parsed = parse_command_line(argc, argv);
+  if (parsed.catalogue) {
+    switch (*parsed.catalogue) {
+      case CatalogueFormat::text:
+        std::cout << render_catalogue_text();
+        break;
+      case CatalogueFormat::json:
+        std::cout << render_catalogue_json();
+        break;
+      case CatalogueFormat::markdown:
+        std::cout << render_catalogue_markdown();
+        break;
+    }
+    return static_cast<int>(ExitCode::ready);
+  }
   if (!parsed.check) {
     return static_cast<int>(parsed.exit_code);
   }

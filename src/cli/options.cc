@@ -108,7 +108,7 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) 
       ->group(output);
 }
 
-bool is_subcommand(std::string_view arg) { return arg == "check"; }
+bool is_subcommand(std::string_view arg) { return arg == "check" || arg == "checks"; }
 
 }  // namespace
 
@@ -140,12 +140,28 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   check->footer(kFooter);
   add_check_options(*check, options, port);
 
+  CatalogueFormat catalogue_format = CatalogueFormat::text;
+  CLI::App* checks =
+      app.add_subcommand("checks", "List the checks, their ids and what they verify");
+  checks->set_help_flag("--help", "Print this help and exit");
+  checks
+      ->add_option_function<std::string>(
+          "--format",
+          [&catalogue_format](const std::string& value) {
+            catalogue_format = value == "json"       ? CatalogueFormat::json
+                               : value == "markdown" ? CatalogueFormat::markdown
+                                                     : CatalogueFormat::text;
+          },
+          "Output format (default: text)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->type_name("text|json|markdown");
+
   ParsedCommandLine parsed;
   try {
     std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
     app.parse(args);
   } catch (const CLI::CallForHelp&) {
-    fmt::print("{}", check->help(kToolName));
+    fmt::print("{}", checks->parsed() ? checks->help(kToolName) : check->help(kToolName));
     return parsed;
   } catch (const CLI::CallForVersion&) {
     fmt::print("{} {}\n", kToolName, kToolVersion);
@@ -154,6 +170,10 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName,
                mask_inline_passwords(error.what()));
     parsed.exit_code = ExitCode::usage;
+    return parsed;
+  }
+  if (checks->parsed()) {
+    parsed.catalogue = catalogue_format;
     return parsed;
   }
   if (!port.empty()) {

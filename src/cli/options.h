@@ -35,10 +35,13 @@ struct CheckOptions {
   int verbosity = 0;  // -1 quiet, 0 default, 1+ verbose
 };
 
-// What the command line asks for: a check to run, or an exit code right away
-// (after --help, --version or a usage error, already printed).
+enum class CatalogueFormat { text, json, markdown };
+
+// What the command line asks for: a check to run, the catalogue to print, or an
+// exit code right away (after --help, --version or a usage error, already printed).
 struct ParsedCommandLine {
   std::optional<CheckOptions> check;
+  std::optional<CatalogueFormat> catalogue;
   ExitCode exit_code = ExitCode::ready;
 };
 

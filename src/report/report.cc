@@ -80,7 +80,7 @@ Report build_report(const Facts& facts, const Scope& scope, std::vector<CheckRes
   bool blocking = false;
   for (const CheckResult& result : results) {
     const CheckDefinition* definition = find_check(result.id);
-    const bool can_fail = definition == nullptr || definition->can_fail;
+    const bool can_fail = definition == nullptr || definition->can_fail();
     switch (result.status) {
       case Status::pass:
         ++report.summary.pass;

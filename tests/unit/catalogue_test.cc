@@ -177,7 +177,7 @@ TEST(BuildReport, AnErrorInACheckThatCanFailBlocks) {
 TEST(BuildReport, AnErrorInACheckThatCanOnlyWarnDoesNotBlock) {
   std::vector<CheckResult> results = run_all(FactsBuilder().build());
   for (CheckResult& result : results) {
-    if (result.id == "server.platform") {  // can_fail is false
+    if (result.id == "server.platform") {  // can_fail() is false
       result.status = Status::error;
     }
   }
