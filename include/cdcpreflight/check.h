@@ -41,6 +41,8 @@ struct ScopeOptions {
   std::vector<std::string> schemas;  // --schema
   std::vector<std::string> tables;   // --table SCHEMA.TABLE
   std::vector<std::string> skip;     // --skip ID
+  int long_tx_minutes = 5;           // --long-tx-minutes
+  bool deep = false;                 // --deep
 };
 
 // The tables to replicate, resolved against the facts.

@@ -74,6 +74,8 @@ struct RoleFacts {
   bool member_of_rds_replication = false;  // pg_has_role(…, MEMBER); false if no such role
   bool member_of_rds_superuser = false;
   std::optional<std::string> valid_until;  // rolvaliduntil as text, when set
+  // Seconds from gathering until rolvaliduntil (negative: expired), when set and finite.
+  std::optional<std::int64_t> seconds_until_expiry;
 };
 
 struct SchemaFacts {
@@ -101,6 +103,77 @@ struct TableFacts {
   bool select = false;                      // has_table_privilege(role, table, 'SELECT')
   bool published = false;                   // listed in the publication, or its schema is (PG15+)
   std::int64_t bytes = 0;                   // pg_total_relation_size
+  bool has_toastable_columns = false;       // a column whose storage is not plain
+  bool row_security = false;                // relrowsecurity
+  bool force_row_security = false;          // relforcerowsecurity
+  bool owned_by_role = false;               // the role has the owner's privileges
+};
+
+// ALTER DEFAULT PRIVILEGES … ON TABLES of one owner, in one schema or (schema
+// empty) in all schemas.
+struct DefaultPrivilegeFacts {
+  std::string owner;
+  std::string schema;
+  bool grants_select = false;  // SELECT to the role, to a role it belongs to, or to PUBLIC
+};
+
+struct OpenTransaction {
+  int pid = 0;
+  std::string user;
+  std::string backend_type;
+  std::string state;
+  std::int64_t age_seconds = 0;  // since xact_start
+  std::string query_start;       // ISO 8601 UTC, empty when unknown
+};
+
+struct PreparedTransaction {
+  std::string gid;
+  std::string owner;
+  std::string database;
+  std::int64_t age_seconds = 0;
+};
+
+struct ReplicationSlotFacts {
+  std::string name;
+  std::string plugin;  // empty for a physical slot
+  std::string slot_type;
+  std::string database;
+  bool active = false;
+  bool temporary = false;
+  std::string wal_status;  // PG13+: reserved, extended, unreserved, lost; empty before
+  std::optional<std::int64_t> retained_bytes;  // WAL between restart_lsn and now
+};
+
+// Sessions, transactions and slots (pg_stat_activity, pg_prepared_xacts,
+// pg_replication_slots), as the login role sees them.
+struct ActivityFacts {
+  // Superuser or member of pg_read_all_stats: other roles' sessions are visible.
+  bool can_read_all_stats = false;
+  std::vector<OpenTransaction> transactions;  // open for at least a minute, ours excluded
+  std::vector<PreparedTransaction> prepared;
+  std::vector<ReplicationSlotFacts> slots;
+  int wal_senders = 0;  // WAL sender processes running
+};
+
+// A replication=database connection that ran IDENTIFY_SYSTEM (live only).
+struct ReplicationConnectFacts {
+  bool attempted = false;
+  bool ok = false;
+  std::string system_identifier;
+  int timeline = 0;
+  std::string sqlstate;
+  std::string message;  // why it failed
+};
+
+// --deep: a temporary pgoutput slot created, peeked through the publication, dropped.
+struct SlotProbeFacts {
+  bool attempted = false;
+  bool ok = false;
+  std::string sqlstate;
+  std::string message;
+  bool timed_out = false;                 // creation waited past the statement timeout
+  std::vector<OpenTransaction> blockers;  // what creation waited on
+  std::int64_t changes_peeked = 0;
 };
 
 struct PublicationFacts {
@@ -121,7 +194,7 @@ struct QueryError {
 };
 
 // The groups of facts, one gathering query each; checks declare which they need.
-enum class FactGroup { server, role, schemas, tables, publication };
+enum class FactGroup { server, role, schemas, tables, publication, default_privileges, activity };
 
 struct Facts {
   std::string tool_version;
@@ -137,6 +210,10 @@ struct Facts {
   std::vector<SchemaFacts> schemas;
   std::vector<TableFacts> tables;
   PublicationFacts publication_facts;
+  std::vector<DefaultPrivilegeFacts> default_privileges;
+  ActivityFacts activity;
+  ReplicationConnectFacts replication_connect;
+  SlotProbeFacts slot_probe;
   std::map<FactGroup, QueryError> errors;  // the groups that could not be read
 };
 

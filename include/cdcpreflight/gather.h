@@ -22,6 +22,7 @@ struct GatherOptions {
   std::string user;         // the role to evaluate; empty: the login role
   std::string publication;  // the publication to look up
   int statement_timeout_seconds = 30;
+  bool deep = false;  // also create and drop a temporary slot (replication.slot_probe)
 };
 
 // Never throws for server-side conditions: a failed connection is

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "aws/parameters.h"
+#include "cdcpreflight/endpoint.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 
@@ -106,6 +107,53 @@ CheckResult connection(const Facts& facts, const Scope& /*scope*/) {
                      fmt::format("connected to {}/{} as {}", where(connection), connection.dbname,
                                  connection.connected_as),
                      std::move(details));
+}
+
+}  // namespace cdcpreflight::checks
+
+namespace cdcpreflight::checks {
+
+// `connection.tls`: ClickPipes' credentials and every row cross the network;
+// libpq's default sslmode=prefer encrypts without verifying the server.
+CheckResult connection_tls(const Facts& facts, const Scope& /*scope*/) {
+  const ConnectionFacts& connection = facts.connection;
+  const Endpoint endpoint = classify_host(connection.host);
+  if (endpoint.kind == EndpointKind::unix_socket) {
+    return make_result(Status::pass, "local Unix-domain socket: no network to encrypt");
+  }
+  const bool aws_host =
+      endpoint.kind != EndpointKind::other && endpoint.kind != EndpointKind::ip_literal;
+  Remediation fix;
+  if (aws_host) {
+    fix.steps = {
+        "Verify the server against the RDS CA bundle: connect with sslmode=verify-full "
+        "sslrootcert=/path/global-bundle.pem (or PGSSLMODE / PGSSLROOTCERT)."};
+    fix.commands = {
+        "curl -sSo global-bundle.pem "
+        "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"};
+    fix.docs = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL.html";
+  } else {
+    fix.steps = {
+        "Enable TLS on the server (ssl = on with a certificate) and connect with "
+        "sslmode=verify-full and sslrootcert= the CA that signed it."};
+    fix.docs = "https://www.postgresql.org/docs/current/libpq-ssl.html";
+  }
+  if (!connection.ssl_in_use) {
+    return make_result(Status::warn,
+                       fmt::format("the connection is not encrypted (sslmode={})",
+                                   connection.sslmode.empty() ? "prefer" : connection.sslmode),
+                       {}, std::move(fix));
+  }
+  const std::string tls =
+      fmt::format("TLS {} ({})", connection.ssl_protocol, connection.ssl_cipher);
+  if (aws_host && connection.sslmode != "verify-full") {
+    return make_result(Status::warn,
+                       fmt::format("{}, but sslmode={} does not verify that the server is the "
+                                   "AWS endpoint",
+                                   tls, connection.sslmode),
+                       {}, std::move(fix));
+  }
+  return make_result(Status::pass, fmt::format("{}, sslmode={}", tls, connection.sslmode));
 }
 
 }  // namespace cdcpreflight::checks

@@ -66,6 +66,12 @@ std::string table_list(const std::vector<const TableFacts*>& tables, std::size_t
   return list;
 }
 
+CheckResult no_publication(const Scope& scope) {
+  return make_result(Status::skip, fmt::format("publication {} does not exist (see "
+                                               "publication.exists)",
+                                               scope.options.publication));
+}
+
 }  // namespace
 
 CheckResult publication_exists(const Facts& facts, const Scope& scope) {
@@ -119,9 +125,7 @@ CheckResult publication_exists(const Facts& facts, const Scope& scope) {
 CheckResult publication_tables(const Facts& facts, const Scope& scope) {
   const PublicationFacts& publication = facts.publication_facts;
   if (!publication.exists) {
-    return make_result(Status::skip, fmt::format("publication {} does not exist (see "
-                                                 "publication.exists)",
-                                                 scope.options.publication));
+    return no_publication(scope);
   }
   const std::vector<const TableFacts*> tables = publishable_tables(facts, scope);
   if (publication.all_tables) {
@@ -157,6 +161,83 @@ CheckResult publication_tables(const Facts& facts, const Scope& scope) {
                                  count_of(missing.size(), "table", "tables"),
                                  count_of(tables.size(), "scoped table", "scoped tables")),
                      std::move(details), std::move(fix));
+}
+
+// `publication.actions`: a publication that does not publish UPDATE or DELETE
+// silently drops them; ClickPipes needs insert, update and delete.
+CheckResult publication_actions(const Facts& facts, const Scope& scope) {
+  const PublicationFacts& publication = facts.publication_facts;
+  if (!publication.exists) {
+    return no_publication(scope);
+  }
+  std::vector<std::string> missing;
+  if (!publication.insert) {
+    missing.emplace_back("insert");
+  }
+  if (!publication.update) {
+    missing.emplace_back("update");
+  }
+  if (!publication.delete_) {
+    missing.emplace_back("delete");
+  }
+  if (missing.empty()) {
+    return make_result(Status::pass,
+                       fmt::format("{} publishes insert, update, delete{}", publication.name,
+                                   publication.truncate ? " and truncate" : ""));
+  }
+  Remediation fix;
+  fix.sql.push_back(
+      fmt::format("ALTER PUBLICATION {} SET (publish = 'insert, update, delete, truncate');",
+                  quote_identifier(publication.name)));
+  fix.docs = kPublicationDocs;
+  std::string list;
+  for (const std::string& action : missing) {
+    list += (list.empty() ? "" : ", ") + action;
+  }
+  return make_result(Status::fail,
+                     fmt::format("{} does not publish {}: those changes never reach ClickPipes",
+                                 publication.name, list),
+                     {"If leaving them out is deliberate (e.g. publish = 'insert, update' for an "
+                      "append-only copy), run with --skip publication.actions."},
+                     std::move(fix));
+}
+
+// `publication.partitions`: without publish_via_partition_root, changes to a
+// partitioned table arrive under each partition's name, as separate tables.
+CheckResult publication_partitions(const Facts& facts, const Scope& scope) {
+  const PublicationFacts& publication = facts.publication_facts;
+  if (!publication.exists) {
+    return no_publication(scope);
+  }
+  std::vector<std::string> partitioned;
+  for (const std::size_t index : scope.tables) {
+    const TableFacts& table = facts.tables[index];
+    if (table.kind == TableKind::partitioned && !table.unlogged) {
+      partitioned.push_back(display_name(table));
+    }
+  }
+  if (partitioned.empty()) {
+    return make_result(Status::pass, "no partitioned table in scope");
+  }
+  if (facts.server.version_num < kPartitionedPublicationsFrom) {
+    return make_result(Status::skip,
+                       "publish_via_partition_root exists from PostgreSQL 13: partitions are "
+                       "published as themselves");
+  }
+  if (publication.via_root) {
+    return make_result(Status::pass, fmt::format("{} publishes partitions through their root "
+                                                 "(publish_via_partition_root)",
+                                                 publication.name));
+  }
+  Remediation fix;
+  fix.sql.push_back(fmt::format("ALTER PUBLICATION {} SET (publish_via_partition_root = true);",
+                                quote_identifier(publication.name)));
+  fix.docs = kPublicationDocs;
+  std::string summary =
+      fmt::format("{}: changes arrive under each partition's name, as separate tables",
+                  count_of(partitioned.size(), "partitioned table is published without its root",
+                           "partitioned tables are published without their root"));
+  return make_result(Status::warn, std::move(summary), std::move(partitioned), std::move(fix));
 }
 
 }  // namespace cdcpreflight::checks

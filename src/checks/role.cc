@@ -16,12 +16,11 @@ CheckResult role_replication(const Facts& facts, const Scope& /*scope*/) {
   Remediation fix;
   fix.docs = setup_docs(facts);
   if (!role.exists) {
-    fix.sql.push_back(fmt::format("CREATE ROLE {} WITH LOGIN PASSWORD '<password>';", quoted));
+    // role.login's fix, earlier in the same script, creates the role.
     fix.sql.push_back(aws ? fmt::format("GRANT rds_replication TO {};", quoted)
                           : fmt::format("ALTER ROLE {} WITH REPLICATION;", quoted));
-    fix.steps.push_back(
-        "Choose the password, then give ClickPipes the same user name and password.");
-    return make_result(Status::fail, fmt::format("role {} does not exist", role.name), {},
+    return make_result(Status::fail,
+                       fmt::format("role {} does not exist (role.login creates it)", role.name), {},
                        std::move(fix));
   }
   if (aws) {
@@ -48,6 +47,54 @@ CheckResult role_replication(const Facts& facts, const Scope& /*scope*/) {
                                  "stream replication slots",
                                  role.name),
                      {}, std::move(fix));
+}
+
+// `role.login`: ClickPipes logs in with a password that must not expire under
+// it; an expired password stops the pipe at its next reconnection.
+CheckResult role_login(const Facts& facts, const Scope& /*scope*/) {
+  constexpr std::int64_t kWarnSeconds = 7LL * 24 * 3600;
+  const RoleFacts& role = facts.role;
+  const std::string quoted = quote_identifier(role.name);
+  Remediation fix;
+  fix.docs = setup_docs(facts);
+  if (!role.exists) {
+    fix.sql.push_back(fmt::format("CREATE ROLE {} WITH LOGIN PASSWORD '<password>';", quoted));
+    fix.steps.push_back(
+        "Replace <password> with the password ClickPipes will use before running the statement.");
+    return make_result(Status::fail, fmt::format("role {} does not exist", role.name), {},
+                       std::move(fix));
+  }
+  if (!role.can_login) {
+    fix.sql.push_back(fmt::format("ALTER ROLE {} WITH LOGIN;", quoted));
+    return make_result(Status::fail, fmt::format("role {} may not log in (NOLOGIN)", role.name), {},
+                       std::move(fix));
+  }
+  if (role.seconds_until_expiry) {
+    const std::int64_t seconds = *role.seconds_until_expiry;
+    fix.sql.push_back(fmt::format("ALTER ROLE {} VALID UNTIL 'infinity';", quoted));
+    fix.steps.push_back("Or set a new password and expiry date, and update the ClickPipe with it.");
+    const std::string until = role.valid_until.value_or("?");
+    if (seconds <= 0) {
+      return make_result(Status::fail,
+                         fmt::format("the password of {} expired on {}", role.name, until), {},
+                         std::move(fix));
+    }
+    if (seconds < kWarnSeconds) {
+      const auto days = static_cast<std::size_t>(seconds / 86400);
+      const auto hours = static_cast<std::size_t>(seconds / 3600);
+      return make_result(
+          Status::warn,
+          fmt::format("the password of {} expires in {} ({})", role.name,
+                      days > 0 ? count_of(days, "day", "days") : count_of(hours, "hour", "hours"),
+                      until),
+          {}, std::move(fix));
+    }
+  }
+  return make_result(
+      Status::pass,
+      fmt::format(
+          "{} can log in{}", role.name,
+          role.valid_until ? fmt::format(" (password valid until {})", *role.valid_until) : ""));
 }
 
 }  // namespace cdcpreflight::checks

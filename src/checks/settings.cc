@@ -2,7 +2,9 @@
 // it follows rds.logical_replication, a static parameter that takes effect at
 // the writer's reboot. `settings.wal_sender_timeout`: the Aurora setup guide
 // sets 0; the ClickPipes FAQ tolerates 5 minutes or more.
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -127,6 +129,102 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
                      fmt::format("wal_sender_timeout is {}: the server may drop the replication "
                                  "connection while ClickPipes is busy; set it to 0",
                                  shown),
+                     {}, std::move(fix));
+}
+
+}  // namespace cdcpreflight::checks
+
+namespace cdcpreflight::checks {
+
+namespace {
+
+std::optional<long long> integer_setting(const Facts& facts, const std::string& name) {
+  const Setting* setting = find_setting(facts, name);
+  if (setting == nullptr) {
+    return std::nullopt;
+  }
+  long long value = 0;
+  const std::string& text = setting->value;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+// `settings.replication_capacity`: ClickPipes needs one replication slot and
+// one WAL sender of its own; both are capped by static parameters.
+CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
+  const auto max_slots = integer_setting(facts, "max_replication_slots");
+  const auto max_senders = integer_setting(facts, "max_wal_senders");
+  if (!max_slots || !max_senders) {
+    return make_result(Status::error, "max_replication_slots or max_wal_senders is unreadable");
+  }
+  const auto used_slots = static_cast<long long>(facts.activity.slots.size());
+  const long long free_slots = *max_slots - used_slots;
+  const long long free_senders = *max_senders - facts.activity.wal_senders;
+  const std::vector<std::string> details = {
+      fmt::format("replication slots: {} of {} in use", used_slots, *max_slots),
+      fmt::format("WAL senders: {} of {} running", facts.activity.wal_senders, *max_senders)};
+  if (free_slots >= 2 && free_senders >= 2) {
+    return make_result(
+        Status::pass,
+        fmt::format("{} free replication slots, {} free WAL senders", free_slots, free_senders),
+        details);
+  }
+  std::vector<ParameterChange> changes;
+  if (free_slots < 2) {
+    const std::string value = std::to_string(std::max(*max_slots, used_slots) + 10);
+    changes.push_back({"max_replication_slots", value, value});
+  }
+  if (free_senders < 2) {
+    const std::string value =
+        std::to_string(std::max<long long>(*max_senders, facts.activity.wal_senders) + 10);
+    changes.push_back({"max_wal_senders", value, value});
+  }
+  Remediation fix = parameter_remediation(facts, changes, NeedsRestart::yes);
+  fix.steps.insert(fix.steps.begin(),
+                   "Or drop replication slots nobody uses (see slots.inactive).");
+  const bool none = free_slots <= 0 || free_senders <= 0;
+  return make_result(none ? Status::fail : Status::warn,
+                     none ? fmt::format("no room for ClickPipes: {} free replication slots, {} "
+                                        "free WAL senders",
+                                        std::max(0LL, free_slots), std::max(0LL, free_senders))
+                          : fmt::format("only one free {}: nothing left for a resync or a second "
+                                        "pipe",
+                                        free_slots < 2 ? "replication slot" : "WAL sender"),
+                     details, std::move(fix));
+}
+
+// `settings.wal_retention`: a slot that falls further behind than
+// max_slot_wal_keep_size is invalidated, and ClickPipes must resync from scratch.
+CheckResult wal_retention(const Facts& facts, const Scope& /*scope*/) {
+  if (facts.server.version_num < 130000) {
+    return make_result(Status::skip,
+                       "max_slot_wal_keep_size exists from PostgreSQL 13: slots keep all the WAL "
+                       "they need");
+  }
+  const auto megabytes = integer_setting(facts, "max_slot_wal_keep_size");
+  if (!megabytes) {
+    return make_result(Status::error, "max_slot_wal_keep_size is unreadable");
+  }
+  constexpr long long kEnoughMegabytes = 100LL * 1024;  // 100 GB
+  if (*megabytes == -1) {
+    return make_result(Status::pass, "max_slot_wal_keep_size is -1: slots are never invalidated");
+  }
+  if (*megabytes >= kEnoughMegabytes) {
+    return make_result(Status::pass, fmt::format("max_slot_wal_keep_size is {} MB", *megabytes));
+  }
+  const ParameterChange change{"max_slot_wal_keep_size", "102400", "'100GB'"};
+  Remediation fix = parameter_remediation(facts, std::span(&change, 1), NeedsRestart::no);
+  fix.steps.insert(fix.steps.begin(),
+                   "Keep at least 100 GB for the slot (or -1, unlimited, while watching storage).");
+  return make_result(Status::warn,
+                     fmt::format("max_slot_wal_keep_size is {} MB: a slot that falls further "
+                                 "behind is invalidated and ClickPipes must resync",
+                                 *megabytes),
                      {}, std::move(fix));
 }
 

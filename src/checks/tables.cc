@@ -85,4 +85,126 @@ CheckResult replica_identity(const Facts& facts, const Scope& scope) {
                      std::move(details), std::move(fix));
 }
 
+// `tables.toast`: with a key as replica identity, an UPDATE that leaves a
+// TOASTed value unchanged does not log it, and it reaches ClickPipes empty.
+CheckResult toast(const Facts& facts, const Scope& scope) {
+  std::vector<std::string> details;
+  Remediation fix;
+  for (const std::size_t index : scope.identity_tables) {
+    const TableFacts& table = facts.tables[index];
+    if (table.has_toastable_columns && table.replica_identity != ReplicaIdentity::full) {
+      details.push_back(display_name(table));
+      fix.sql.push_back(fmt::format("ALTER TABLE {} REPLICA IDENTITY FULL;",
+                                    quote_qualified(table.schema, table.name)));
+    }
+  }
+  if (details.empty()) {
+    return make_result(Status::pass,
+                       "no scoped table with TOAST-able columns lacks REPLICA IDENTITY FULL");
+  }
+  fix.steps.push_back(
+      "REPLICA IDENTITY FULL logs the whole old row on every UPDATE and DELETE: more WAL. "
+      "Keep the default where the TOAST-able columns never change after INSERT.");
+  fix.docs = kReplicaIdentityDocs;
+  std::string summary = fmt::format(
+      "{} TOAST-able columns without REPLICA IDENTITY FULL: unchanged TOAST values arrive empty "
+      "on UPDATE",
+      count_of(details.size(), "table has", "tables have"));
+  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+}
+
+// `tables.names`: ClickPipes does not support a dot in a schema or table name.
+CheckResult names(const Facts& facts, const Scope& scope) {
+  std::vector<std::string> details;
+  Remediation fix;
+  for (const std::size_t index : scope.schemas) {
+    const SchemaFacts& schema = facts.schemas[index];
+    if (schema.name.find('.') != std::string::npos) {
+      details.push_back(fmt::format("schema {}", display_identifier(schema.name)));
+      fix.steps.push_back(fmt::format("ALTER SCHEMA {} RENAME TO <new name without a dot>;",
+                                      quote_identifier(schema.name)));
+    }
+  }
+  for (const std::size_t index : scope.tables) {
+    const TableFacts& table = facts.tables[index];
+    if (table.name.find('.') != std::string::npos) {
+      details.push_back(fmt::format("table {}", display_name(table)));
+      fix.steps.push_back(fmt::format("ALTER TABLE {} RENAME TO <new name without a dot>;",
+                                      quote_qualified(table.schema, table.name)));
+    }
+  }
+  if (details.empty()) {
+    return make_result(Status::pass, "no scoped schema or table name contains a dot");
+  }
+  fix.steps.insert(fix.steps.begin(),
+                   "Rename them (applications using the old names must follow), or leave them "
+                   "out of the pipe with --schema/--table and the publication.");
+  std::string summary = fmt::format("{} a dot, which ClickPipes does not support",
+                                    count_of(details.size(), "name contains", "names contain"));
+  return make_result(Status::fail, std::move(summary), std::move(details), std::move(fix));
+}
+
+// `tables.unlogged`: unlogged tables write no WAL, so logical decoding never
+// sees their changes.
+CheckResult unlogged(const Facts& facts, const Scope& scope) {
+  std::vector<std::string> details;
+  Remediation fix;
+  for (const std::size_t index : scope.tables) {
+    const TableFacts& table = facts.tables[index];
+    if (table.unlogged) {
+      details.push_back(display_name(table));
+      fix.sql.push_back(
+          fmt::format("ALTER TABLE {} SET LOGGED;", quote_qualified(table.schema, table.name)));
+    }
+  }
+  if (details.empty()) {
+    return make_result(Status::pass, "no scoped table is UNLOGGED");
+  }
+  fix.steps.push_back(
+      "SET LOGGED rewrites the table under an ACCESS EXCLUSIVE lock: plan a window for large "
+      "tables, then add it to the publication (publication.tables).");
+  fix.docs = "https://www.postgresql.org/docs/current/sql-altertable.html";
+  std::string summary = fmt::format("{} UNLOGGED: {} never replicated",
+                                    count_of(details.size(), "table is", "tables are"),
+                                    details.size() == 1 ? "it is" : "they are");
+  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+}
+
+// `tables.rls`: row-level security filters what ClickPipes reads, without an
+// error: rows would be silently missing.
+CheckResult row_security(const Facts& facts, const Scope& scope) {
+  const RoleFacts& role = facts.role;
+  if (!role.exists) {
+    return make_result(Status::skip,
+                       fmt::format("role {} does not exist (see role.login)", role.name));
+  }
+  if (role.superuser || role.bypass_rls) {
+    return make_result(Status::pass, fmt::format("{} bypasses row-level security ({})", role.name,
+                                                 role.superuser ? "superuser" : "BYPASSRLS"));
+  }
+  std::vector<std::string> details;
+  Remediation fix;
+  for (const std::size_t index : scope.tables) {
+    const TableFacts& table = facts.tables[index];
+    // Owners bypass their tables' policies unless FORCE ROW LEVEL SECURITY.
+    if (table.row_security && (!table.owned_by_role || table.force_row_security)) {
+      details.push_back(display_name(table));
+      fix.sql.push_back(
+          fmt::format("CREATE POLICY cdc_read_all ON {} FOR SELECT TO {} USING (true);",
+                      quote_qualified(table.schema, table.name), quote_identifier(role.name)));
+    }
+  }
+  if (details.empty()) {
+    return make_result(Status::pass, "no scoped table filters rows for " + role.name);
+  }
+  fix.steps.push_back(fmt::format(
+      "Or let the role bypass every policy: ALTER ROLE {} BYPASSRLS (needs a superuser).",
+      quote_identifier(role.name)));
+  fix.docs = "https://www.postgresql.org/docs/current/ddl-rowsecurity.html";
+  std::string summary =
+      fmt::format("{} row-level security that {} does not bypass: rows would be silently missing",
+                  count_of(details.size(), "table has", "tables have"), role.name);
+  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+}
+
 }  // namespace cdcpreflight::checks

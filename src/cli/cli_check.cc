@@ -123,6 +123,7 @@ ExitCode run_check(CheckOptions options) {
   gather_options.user = options.scope.user;
   gather_options.publication = options.scope.publication;
   gather_options.statement_timeout_seconds = options.statement_timeout_seconds;
+  gather_options.deep = options.scope.deep;
   Facts facts;
   try {
     facts = gather(options.connect, gather_options);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_check.h"
+#include "gather/connection.h"
 
 namespace {
 
@@ -14,6 +15,7 @@ namespace {
 // only at the end, so nothing partial is left behind; the server ends the
 // session (and whatever temporary object it held) when the socket closes.
 extern "C" void on_signal(int signal_number) {
+  cdcpreflight::cancel_running_queries();
   constexpr const char kMessage[] = "cdc-preflight: interrupted\n";
   [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   _exit(128 + signal_number);

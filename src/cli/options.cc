@@ -64,6 +64,14 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) 
         return parse_table_name(value) ? "" : "expected SCHEMA.TABLE (quote parts with \"…\")";
       })
       ->group(scope);
+  app.add_option("--long-tx-minutes", options.scope.long_tx_minutes,
+                 "Age at which an open or prepared transaction is reported")
+      ->check(CLI::Range(1, 10080))
+      ->capture_default_str()
+      ->group(scope);
+  app.add_flag("--deep", options.scope.deep,
+               "Also create and drop a temporary replication slot (replication.slot_probe)")
+      ->group(scope);
   app.add_option("--skip", options.scope.skip, "Do not run this check id (repeatable)")
       ->check([](const std::string& value) -> std::string {
         return find_check(value) != nullptr ? "" : "no such check: " + value;

@@ -53,22 +53,40 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerFacts, version_num, versio
                                                 rds, in_recovery, settings)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFacts, name, exists, can_login, superuser,
                                                 replication, bypass_rls, member_of_rds_replication,
-                                                member_of_rds_superuser, valid_until)
+                                                member_of_rds_superuser, valid_until,
+                                                seconds_until_expiry)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SchemaFacts, name, owner, usage)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TableFacts, schema, name, owner, kind, unlogged,
                                                 is_partition, root_schema, root_name,
                                                 replica_identity, has_primary_key,
                                                 has_replica_identity_index, select, published,
-                                                bytes)
+                                                bytes, has_toastable_columns, row_security,
+                                                force_row_security, owned_by_role)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationFacts, exists, name, owner, all_tables,
                                                 insert, update, delete_, truncate, via_root,
                                                 schemas)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QueryError, sqlstate, message)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DefaultPrivilegeFacts, owner, schema, grants_select)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OpenTransaction, pid, user, backend_type, state,
+                                                age_seconds, query_start)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PreparedTransaction, gid, owner, database,
+                                                age_seconds)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReplicationSlotFacts, name, plugin, slot_type,
+                                                database, active, temporary, wal_status,
+                                                retained_bytes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ActivityFacts, can_read_all_stats, transactions,
+                                                prepared, slots, wal_senders)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReplicationConnectFacts, attempted, ok,
+                                                system_identifier, timeline, sqlstate, message)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SlotProbeFacts, attempted, ok, sqlstate, message,
+                                                timed_out, blockers, changes_peeked)
 
 namespace {
 
-constexpr FactGroup kFactGroups[] = {FactGroup::server, FactGroup::role, FactGroup::schemas,
-                                     FactGroup::tables, FactGroup::publication};
+constexpr FactGroup kFactGroups[] = {FactGroup::server,      FactGroup::role,
+                                     FactGroup::schemas,     FactGroup::tables,
+                                     FactGroup::publication, FactGroup::default_privileges,
+                                     FactGroup::activity};
 
 }  // namespace
 
@@ -84,6 +102,10 @@ const char* to_string(FactGroup group) {
       return "tables";
     case FactGroup::publication:
       return "publication";
+    case FactGroup::default_privileges:
+      return "default_privileges";
+    case FactGroup::activity:
+      return "activity";
   }
   return "server";
 }
@@ -148,6 +170,10 @@ void to_json(nlohmann::json& json, const Facts& facts) {
       {"schemas", facts.schemas},
       {"tables", facts.tables},
       {"publication_facts", facts.publication_facts},
+      {"default_privileges", facts.default_privileges},
+      {"activity", facts.activity},
+      {"replication_connect", facts.replication_connect},
+      {"slot_probe", facts.slot_probe},
       {"errors", errors},
   };
 }
@@ -168,6 +194,10 @@ void from_json(const nlohmann::json& json, Facts& facts) {
   json.at("schemas").get_to(facts.schemas);
   json.at("tables").get_to(facts.tables);
   json.at("publication_facts").get_to(facts.publication_facts);
+  json.at("default_privileges").get_to(facts.default_privileges);
+  json.at("activity").get_to(facts.activity);
+  json.at("replication_connect").get_to(facts.replication_connect);
+  json.at("slot_probe").get_to(facts.slot_probe);
   for (const FactGroup group : kFactGroups) {
     if (const auto error = json.at("errors").find(to_string(group));
         error != json.at("errors").end()) {

@@ -2,6 +2,9 @@
 
 #include <poll.h>
 
+#include <array>
+#include <atomic>
+
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -112,7 +115,7 @@ ConnectionFailure classify_connection_error(std::string_view message) {
   return ConnectionFailure::other;
 }
 
-Connected connect(const ConnectOptions& options) {
+Connected connect(const ConnectOptions& options, Replication replication) {
   if (!options.dbname.empty() && looks_like_conninfo(options.dbname)) {
     check_conninfo(options.dbname);
   }
@@ -139,6 +142,9 @@ Connected connect(const ConnectOptions& options) {
   add("connect_timeout", timeout);
   add("dbname", options.dbname);
   add("fallback_application_name", "cdc-preflight");
+  if (replication == Replication::database) {
+    add("replication", "database");  // after dbname: a conninfo string cannot turn it off
+  }
   keywords.push_back(nullptr);
   values.push_back(nullptr);
 
@@ -299,6 +305,88 @@ bool RoundTrip::run(PGconn* conn, std::chrono::milliseconds idle_timeout) {
     return false;
   }
   return PQstatus(conn) == CONNECTION_OK;
+}
+
+StatementOutcome run_one(PGconn* conn, const Statement& statement,
+                         std::chrono::milliseconds idle_timeout, std::string& failure) {
+  StatementOutcome outcome;
+  int sent = 0;
+  if (statement.params.empty()) {
+    sent = PQsendQuery(conn, statement.sql.c_str());
+  } else {
+    std::vector<const char*> params;
+    params.reserve(statement.params.size());
+    for (const auto& param : statement.params) {
+      params.push_back(param ? param->c_str() : nullptr);
+    }
+    const std::vector<Oid> types(params.size(), kTextOid);
+    sent = PQsendQueryParams(conn, statement.sql.c_str(), static_cast<int>(params.size()),
+                             types.data(), params.data(), nullptr, nullptr, 0);
+  }
+  if (sent == 0) {
+    failure = one_line(PQerrorMessage(conn));
+    outcome.error = {"", failure};
+    return outcome;
+  }
+  while (true) {
+    if (!wait_for_input(conn, idle_timeout, failure)) {
+      outcome.result.reset();
+      outcome.error = {"", failure};
+      return outcome;
+    }
+    PgResult result(PQgetResult(conn));
+    if (!result) {
+      break;
+    }
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      outcome.result = std::move(result);
+    } else {
+      outcome.error = error_of(result.get());
+    }
+  }
+  if (!outcome.ok() && outcome.error.message.empty()) {
+    outcome.error.message = one_line(PQerrorMessage(conn));
+  }
+  if (PQstatus(conn) == CONNECTION_BAD && failure.empty()) {
+    failure = one_line(PQerrorMessage(conn));
+  }
+  return outcome;
+}
+
+namespace {
+
+// Cancel handles of the connections whose queries a signal must stop.
+constexpr std::size_t kCancelSlots = 4;
+std::array<std::atomic<PGcancel*>, kCancelSlots> g_cancels{};
+
+}  // namespace
+
+CancelOnSignal::CancelOnSignal(PGconn* conn) {
+  PGcancel* cancel = PQgetCancel(conn);
+  for (std::atomic<PGcancel*>& slot : g_cancels) {
+    PGcancel* expected = nullptr;
+    if (cancel != nullptr && slot.compare_exchange_strong(expected, cancel)) {
+      slot_ = &slot;
+      return;
+    }
+  }
+  PQfreeCancel(cancel);
+}
+
+CancelOnSignal::~CancelOnSignal() {
+  if (slot_ != nullptr) {
+    PQfreeCancel(slot_->exchange(nullptr));
+  }
+}
+
+void cancel_running_queries() noexcept {
+  for (std::atomic<PGcancel*>& slot : g_cancels) {
+    if (PGcancel* cancel = slot.load(); cancel != nullptr) {
+      char error[256];
+      PQcancel(cancel, error, sizeof error);
+    }
+  }
 }
 
 }  // namespace cdcpreflight

@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -35,9 +36,13 @@ struct Connected {
   ConnectionFacts facts;
 };
 
+enum class Replication { no, database };
+
 // Connects as psql would (-d may hold a conninfo string or URI whose fields
-// override -h/-p/-U), bounded by options.connect_timeout_seconds.
-[[nodiscard]] Connected connect(const ConnectOptions& options);
+// override -h/-p/-U), bounded by options.connect_timeout_seconds; with
+// Replication::database, as a logical replication client (walsender).
+[[nodiscard]] Connected connect(const ConnectOptions& options,
+                                Replication replication = Replication::no);
 
 // Classifies libpq's connection error text.
 [[nodiscard]] ConnectionFailure classify_connection_error(std::string_view message);
@@ -76,5 +81,29 @@ class RoundTrip {
   std::vector<StatementOutcome> outcomes_;
   std::string failure_;
 };
+
+// Runs one statement outside a pipeline, bounded like RoundTrip. Without
+// parameters it uses the simple query protocol, the only one a replication
+// connection accepts. `failure` says why when the connection broke.
+[[nodiscard]] StatementOutcome run_one(PGconn* conn, const Statement& statement,
+                                       std::chrono::milliseconds idle_timeout,
+                                       std::string& failure);
+
+// While alive, a SIGINT/SIGTERM cancels the connection's running query
+// (cancel_running_queries), so that the server stops waiting for a client that
+// is gone: a temporary slot being created is then dropped at once.
+class CancelOnSignal {
+ public:
+  explicit CancelOnSignal(PGconn* conn);
+  ~CancelOnSignal();
+  CancelOnSignal(const CancelOnSignal&) = delete;
+  CancelOnSignal& operator=(const CancelOnSignal&) = delete;
+
+ private:
+  std::atomic<PGcancel*>* slot_ = nullptr;
+};
+
+// Async-signal-safe (PQcancel is): for the SIGINT/SIGTERM handler.
+void cancel_running_queries() noexcept;
 
 }  // namespace cdcpreflight

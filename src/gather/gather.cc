@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gather/connection.h"
+#include "gather/probes.h"
 #include "gather/queries.h"
 #include "version.h"
 
@@ -90,6 +91,9 @@ void read_role(const PGresult* result, RoleFacts& role) {
   if (!row.is_null("valid_until")) {
     role.valid_until = row.text("valid_until");
   }
+  if (!row.is_null("seconds_until_expiry")) {
+    role.seconds_until_expiry = row.integer("seconds_until_expiry");
+  }
 }
 
 ReplicaIdentity replica_identity_of(const std::string& code) {
@@ -125,6 +129,10 @@ void read_tables(const PGresult* result, std::vector<TableFacts>& tables) {
     table.select = row.boolean("can_select");
     table.published = row.boolean("published");
     table.bytes = row.integer("bytes");
+    table.has_toastable_columns = row.boolean("has_toastable_columns");
+    table.row_security = row.boolean("row_security");
+    table.force_row_security = row.boolean("force_row_security");
+    table.owned_by_role = row.boolean("owned_by_role");
   });
 }
 
@@ -143,6 +151,36 @@ void read_publication(const PGresult* result, PublicationFacts& publication) {
   publication.truncate = row.boolean("truncate");
   publication.via_root = row.boolean("via_root");
   publication.schemas = nlohmann::json::parse(row.text("schemas")).get<std::vector<std::string>>();
+}
+
+void read_activity(const PGresult* visibility, const PGresult* transactions,
+                   const PGresult* prepared, const PGresult* slots, ActivityFacts& activity) {
+  const Row row(visibility, 0);
+  activity.can_read_all_stats = row.boolean("can_read_all_stats");
+  activity.wal_senders = static_cast<int>(row.integer("wal_senders"));
+  for_each_row(transactions, [&](const Row& transaction) {
+    activity.transactions.push_back({static_cast<int>(transaction.integer("pid")),
+                                     transaction.text("user"), transaction.text("backend_type"),
+                                     transaction.text("state"), transaction.integer("age_seconds"),
+                                     transaction.text("query_start")});
+  });
+  for_each_row(prepared, [&](const Row& transaction) {
+    activity.prepared.push_back({transaction.text("gid"), transaction.text("owner"),
+                                 transaction.text("database"), transaction.integer("age_seconds")});
+  });
+  for_each_row(slots, [&](const Row& slot) {
+    ReplicationSlotFacts& facts = activity.slots.emplace_back();
+    facts.name = slot.text("name");
+    facts.plugin = slot.text("plugin");
+    facts.slot_type = slot.text("slot_type");
+    facts.database = slot.text("database");
+    facts.active = slot.boolean("active");
+    facts.temporary = slot.boolean("temporary");
+    facts.wal_status = slot.text("wal_status");
+    if (!slot.is_null("retained_bytes")) {
+      facts.retained_bytes = slot.integer("retained_bytes");
+    }
+  });
 }
 
 void mark_lost(Facts& facts, const std::string& why) {
@@ -169,6 +207,7 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
     facts.user = facts.connection.connected_as;
   }
   PGconn* conn = connected.conn.get();
+  const CancelOnSignal cancel_on_signal(conn);
   const int version_num = PQserverVersion(conn);
   const std::chrono::milliseconds idle_timeout{
       1000LL * (options.statement_timeout_seconds + connect_options.connect_timeout_seconds)};
@@ -206,6 +245,11 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   add_group(FactGroup::schemas, {{queries::schemas(), {role}}});
   add_group(FactGroup::tables, {{queries::tables(version_num), {role, publication}}});
   add_group(FactGroup::publication, {{queries::publication(version_num), {role, publication}}});
+  add_group(FactGroup::default_privileges, {{queries::default_privileges(), {role}}});
+  add_group(FactGroup::activity, {{queries::stats_visibility(), {}},
+                                  {queries::open_transactions(), {}},
+                                  {queries::prepared_transactions(), {}},
+                                  {queries::replication_slots(version_num), {}}});
   first.add({"COMMIT", {}});
   first.end_segment();
 
@@ -245,6 +289,15 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
       case FactGroup::publication:
         read_publication(result(0), facts.publication_facts);
         break;
+      case FactGroup::default_privileges:
+        for_each_row(result(0), [&](const Row& row) {
+          facts.default_privileges.push_back(
+              {row.text("owner"), row.text("schema"), row.boolean("grants_select")});
+        });
+        break;
+      case FactGroup::activity:
+        read_activity(result(0), result(1), result(2), result(3), facts.activity);
+        break;
     }
   }
 
@@ -266,6 +319,11 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
     } else {
       facts.errors[FactGroup::server] = aurora.outcome(version).error;
     }
+  }
+  facts.replication_connect = probe_replication_connection(connect_options, idle_timeout);
+  if (options.deep) {
+    facts.slot_probe = probe_slot(connect_options, conn, options.publication,
+                                  options.statement_timeout_seconds, idle_timeout);
   }
   spdlog::debug("gathered {} schemas and {} tables in {} ms", facts.schemas.size(),
                 facts.tables.size(),

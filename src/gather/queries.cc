@@ -41,6 +41,8 @@ std::string role() {
       "  WHEN isfinite(r.rolvaliduntil) THEN to_char(r.rolvaliduntil AT TIME ZONE 'UTC',"
       "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
       "  ELSE 'infinity' END AS valid_until,"
+      " CASE WHEN isfinite(r.rolvaliduntil)"
+      "  THEN extract(epoch FROM r.rolvaliduntil - now())::bigint END AS seconds_until_expiry,"
       " EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_replication'"
       "  AND r.oid IS NOT NULL AND pg_has_role(r.oid, g.oid, 'MEMBER'))"
       "  AS member_of_rds_replication,"
@@ -76,7 +78,9 @@ std::string tables(int server_version_num) {
       "  UNION ALL SELECT i.inhrelid, t.root FROM pg_inherits i JOIN tree t ON i.inhparent = "
       "t.relid),"
       " idx AS (SELECT indrelid, bool_or(indisprimary) AS pk, bool_or(indisreplident) AS ri"
-      "  FROM pg_index GROUP BY indrelid)"
+      "  FROM pg_index GROUP BY indrelid),"
+      " toast AS (SELECT attrelid FROM pg_attribute"
+      "  WHERE attnum > 0 AND NOT attisdropped AND attstorage <> 'p' GROUP BY attrelid)"
       " SELECT n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,"
       " c.relkind::text AS kind, c.relpersistence::text AS persistence,"
       " c.relispartition AS is_partition, rn.nspname AS root_schema, rc.relname AS root_name,"
@@ -85,13 +89,17 @@ std::string tables(int server_version_num) {
       " coalesce(idx.ri, false) AS has_replica_identity_index,"
       " coalesce(has_table_privilege(r.oid, c.oid, 'SELECT'), false) AS can_select,"
       " (pr.prrelid IS NOT NULL{}) AS published,"
-      " pg_total_relation_size(c.oid) AS bytes"
+      " pg_total_relation_size(c.oid) AS bytes,"
+      " toast.attrelid IS NOT NULL AS has_toastable_columns,"
+      " c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,"
+      " coalesce(pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_roles r ON r.rolname = {}"
       " LEFT JOIN tree ON tree.relid = c.oid AND c.relispartition"
       " LEFT JOIN pg_class rc ON rc.oid = tree.root"
       " LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
       " LEFT JOIN idx ON idx.indrelid = c.oid"
+      " LEFT JOIN toast ON toast.attrelid = c.oid"
       " LEFT JOIN pg_publication_rel pr ON pr.prrelid = c.oid"
       "  AND pr.prpubid = (SELECT oid FROM pub)"
       " WHERE c.relkind IN ('r', 'p') AND {} ORDER BY 1, 2",
@@ -115,6 +123,78 @@ std::string publication(int server_version_num) {
       " FROM pg_publication p WHERE p.pubname = $2",
       truncate, via_root, schemas);
 }
+
+std::string default_privileges() {
+  // A grant to PUBLIC (grantee 0) or to a role $1 belongs to counts.
+  return fmt::format(
+      "SELECT pg_get_userbyid(d.defaclrole) AS owner, coalesce(n.nspname, '') AS schema,"
+      " EXISTS (SELECT 1 FROM aclexplode(d.defaclacl) a WHERE a.privilege_type = 'SELECT'"
+      "  AND (a.grantee = 0 OR (r.oid IS NOT NULL AND pg_has_role(r.oid, a.grantee, 'USAGE'))))"
+      "  AS grants_select"
+      " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
+      " LEFT JOIN pg_roles r ON r.rolname = {}"
+      " WHERE d.defaclobjtype = 'r' ORDER BY 1, 2",
+      kRoleName);
+}
+
+std::string stats_visibility() {
+  // pg_read_all_stats exists from PostgreSQL 10.
+  return "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+         " OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS can_read_all_stats,"
+         " (SELECT count(*) FROM pg_stat_replication)::int AS wal_senders";
+}
+
+std::string open_transactions() {
+  return "SELECT pid, coalesce(usename::text, '') AS user,"
+         " coalesce(backend_type, '') AS backend_type, coalesce(state, '') AS state,"
+         " extract(epoch FROM now() - xact_start)::bigint AS age_seconds,"
+         " coalesce(to_char(query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+         "  '') AS query_start"
+         " FROM pg_stat_activity"
+         " WHERE xact_start < now() - interval '1 minute' AND pid <> pg_backend_pid()"
+         " ORDER BY xact_start";
+}
+
+std::string prepared_transactions() {
+  return "SELECT gid, owner::text AS owner, database::text AS database,"
+         " extract(epoch FROM now() - prepared)::bigint AS age_seconds"
+         " FROM pg_prepared_xacts ORDER BY prepared";
+}
+
+std::string replication_slots(int server_version_num) {
+  // wal_status is 13+; on a standby pg_current_wal_lsn() is not allowed.
+  const char* wal_status = server_version_num >= 130000 ? "coalesce(wal_status, '')" : "''";
+  return fmt::format(
+      "SELECT slot_name::text AS name, coalesce(plugin::text, '') AS plugin,"
+      " slot_type, coalesce(database::text, '') AS database, active, temporary,"
+      " {} AS wal_status,"
+      " pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+      "  ELSE pg_current_wal_lsn() END, restart_lsn)::bigint AS retained_bytes"
+      " FROM pg_replication_slots ORDER BY 1",
+      wal_status);
+}
+
+std::string blockers() {
+  // pid is visible to every role; the rest only with pg_read_all_stats.
+  return "SELECT b.pid, coalesce(a.usename::text, '') AS user,"
+         " coalesce(a.backend_type, '') AS backend_type, coalesce(a.state, '') AS state,"
+         " coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0) AS age_seconds,"
+         " coalesce(to_char(a.query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+         "  '') AS query_start"
+         " FROM unnest(pg_blocking_pids($1::int)) AS b(pid)"
+         " LEFT JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY 1";
+}
+
+std::string create_probe_slot() {
+  return "SELECT slot_name FROM pg_create_logical_replication_slot($1, 'pgoutput', true)";
+}
+
+std::string peek_probe_slot() {
+  return "SELECT count(*) AS changes FROM pg_logical_slot_peek_binary_changes($1, NULL, 1000,"
+         " 'proto_version', '1', 'publication_names', $2)";
+}
+
+std::string drop_probe_slot() { return "SELECT pg_drop_replication_slot($1)"; }
 
 std::string aurora_version() { return "SELECT pg_catalog.aurora_version() AS aurora_version"; }
 

@@ -1,0 +1,128 @@
+// `activity.long_transactions`, `slots.inactive`: what on the server is in the
+// way of a new slot. Creating a logical slot waits for every running
+// transaction to end, and the initial snapshot with it; an inactive slot keeps
+// WAL (disk) until it is dropped or invalidated.
+#include <fmt/format.h>
+
+#include "cdcpreflight/sql_quote.h"
+#include "checks/checks.h"
+#include "checks/common.h"
+
+namespace cdcpreflight::checks {
+
+namespace {
+
+std::string duration(std::int64_t seconds) {
+  if (seconds >= 86400) {
+    return fmt::format("{}d {}h", seconds / 86400, seconds % 86400 / 3600);
+  }
+  if (seconds >= 3600) {
+    return fmt::format("{}h {}min", seconds / 3600, seconds % 3600 / 60);
+  }
+  if (seconds >= 60) {
+    return fmt::format("{}min", seconds / 60);
+  }
+  return fmt::format("{}s", seconds);
+}
+
+std::string pretty_bytes(std::int64_t bytes) {
+  constexpr const char* kUnits[] = {"bytes", "kB", "MB", "GB", "TB"};
+  auto value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024.0 && unit + 1 < std::size(kUnits)) {
+    value /= 1024.0;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} bytes", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+}  // namespace
+
+std::string describe_transaction(const OpenTransaction& transaction) {
+  return fmt::format("pid {} ({}, user {}, {}): open for {}, query started {}", transaction.pid,
+                     transaction.backend_type.empty() ? "backend" : transaction.backend_type,
+                     transaction.user.empty() ? "?" : transaction.user,
+                     transaction.state.empty() ? "state unknown" : transaction.state,
+                     duration(transaction.age_seconds),
+                     transaction.query_start.empty() ? "?" : transaction.query_start);
+}
+
+CheckResult long_transactions(const Facts& facts, const Scope& scope) {
+  const std::int64_t threshold = 60LL * scope.options.long_tx_minutes;
+  const ActivityFacts& activity = facts.activity;
+  std::vector<std::string> details;
+  Remediation fix;
+  for (const OpenTransaction& transaction : activity.transactions) {
+    if (transaction.age_seconds >= threshold) {
+      details.push_back(describe_transaction(transaction));
+      fix.steps.push_back(fmt::format(
+          "End pid {} (commit it in its application, or SELECT pg_terminate_backend({});).",
+          transaction.pid, transaction.pid));
+    }
+  }
+  for (const PreparedTransaction& prepared : activity.prepared) {
+    if (prepared.age_seconds >= threshold) {
+      details.push_back(
+          fmt::format("prepared transaction {} (owner {}, database {}): prepared {} ago",
+                      quote_literal(prepared.gid), prepared.owner, prepared.database,
+                      duration(prepared.age_seconds)));
+      fix.steps.push_back(
+          fmt::format("Finish it: COMMIT PREPARED {0}; or ROLLBACK PREPARED {0}; "
+                      "(in database {1}).",
+                      quote_literal(prepared.gid), prepared.database));
+    }
+  }
+  const std::string minutes =
+      count_of(static_cast<std::size_t>(scope.options.long_tx_minutes), "minute", "minutes");
+  if (details.empty()) {
+    if (!activity.can_read_all_stats) {
+      return make_result(
+          Status::error,
+          fmt::format("other roles' transactions are hidden from {}: grant it pg_read_all_stats "
+                      "(GRANT pg_read_all_stats TO {};) to see them",
+                      facts.connection.connected_as,
+                      quote_identifier(facts.connection.connected_as)));
+    }
+    return make_result(Status::pass,
+                       fmt::format("no transaction has been open for {} or more", minutes));
+  }
+  if (!activity.can_read_all_stats) {
+    details.push_back("Other roles' transactions are hidden: pg_read_all_stats would show them.");
+  }
+  std::string summary = fmt::format(
+      "{} open for {} or more: they block creating the slot and the initial snapshot",
+      count_of(fix.steps.size(), "transaction has been", "transactions have been"), minutes);
+  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+}
+
+CheckResult inactive_slots(const Facts& facts, const Scope& /*scope*/) {
+  std::vector<std::string> details;
+  Remediation fix;
+  for (const ReplicationSlotFacts& slot : facts.activity.slots) {
+    const bool lost = slot.wal_status == "lost";
+    if ((slot.active || slot.temporary) && !lost) {
+      continue;
+    }
+    details.push_back(fmt::format(
+        "{} ({} slot{}{}): {}{}", slot.name, slot.slot_type,
+        slot.plugin.empty() ? "" : ", plugin " + slot.plugin,
+        slot.database.empty() ? "" : ", database " + slot.database,
+        lost ? "invalidated (wal_status lost)" : "inactive",
+        slot.retained_bytes ? ", retains " + pretty_bytes(*slot.retained_bytes) + " of WAL" : ""));
+    fix.steps.push_back(
+        fmt::format("If nothing uses {} any more: SELECT pg_drop_replication_slot({});", slot.name,
+                    quote_literal(slot.name)));
+  }
+  if (details.empty()) {
+    return make_result(Status::pass, fmt::format("no inactive replication slot ({} in all)",
+                                                 facts.activity.slots.size()));
+  }
+  fix.docs = "https://www.postgresql.org/docs/current/view-pg-replication-slots.html";
+  std::string summary =
+      fmt::format("{} inactive or invalidated: {} WAL and a place that ClickPipes may need",
+                  count_of(details.size(), "replication slot is", "replication slots are"),
+                  details.size() == 1 ? "it holds" : "they hold");
+  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+}
+
+}  // namespace cdcpreflight::checks
