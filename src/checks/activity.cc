@@ -76,12 +76,14 @@ CheckResult long_transactions(const Facts& facts, const Scope& scope) {
       count_of(static_cast<std::size_t>(scope.options.long_tx_minutes), "minute", "minutes");
   if (details.empty()) {
     if (!activity.can_read_all_stats) {
-      return make_result(
-          Status::error,
-          fmt::format("other roles' transactions are hidden from {}: grant it pg_read_all_stats "
-                      "(GRANT pg_read_all_stats TO {};) to see them",
-                      facts.connection.connected_as,
-                      quote_identifier(facts.connection.connected_as)));
+      const std::string login = facts.connection.connected_as;
+      Remediation grant;
+      grant.sql.push_back(fmt::format("GRANT pg_read_all_stats TO {};", quote_identifier(login)));
+      return make_result(Status::error,
+                         fmt::format("other roles' transactions are hidden from {}: "
+                                     "pg_read_all_stats would show them",
+                                     login),
+                         {}, std::move(grant));
     }
     return make_result(Status::pass,
                        fmt::format("no transaction has been open for {} or more", minutes));

@@ -19,7 +19,7 @@ namespace {
 
 CheckResult role_missing(const Facts& facts) {
   return make_result(Status::skip,
-                     fmt::format("role {} does not exist (see role.replication)", facts.role.name));
+                     fmt::format("role {} does not exist (see role.login)", facts.role.name));
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {

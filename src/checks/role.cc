@@ -82,12 +82,13 @@ CheckResult role_login(const Facts& facts, const Scope& /*scope*/) {
     if (seconds < kWarnSeconds) {
       const auto days = static_cast<std::size_t>(seconds / 86400);
       const auto hours = static_cast<std::size_t>(seconds / 3600);
-      return make_result(
-          Status::warn,
-          fmt::format("the password of {} expires in {} ({})", role.name,
-                      days > 0 ? count_of(days, "day", "days") : count_of(hours, "hour", "hours"),
-                      until),
-          {}, std::move(fix));
+      return make_result(Status::warn,
+                         fmt::format("the password of {} expires in {} ({})", role.name,
+                                     days > 0    ? count_of(days, "day", "days")
+                                     : hours > 0 ? count_of(hours, "hour", "hours")
+                                                 : std::string("less than an hour"),
+                                     until),
+                         {}, std::move(fix));
     }
   }
   return make_result(

@@ -185,8 +185,8 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
     changes.push_back({"max_wal_senders", value, value});
   }
   Remediation fix = parameter_remediation(facts, changes, NeedsRestart::yes);
-  fix.steps.insert(fix.steps.begin(),
-                   "Or drop replication slots nobody uses (see slots.inactive).");
+  fix.steps.push_back(
+      "Or free a slot: drop the replication slots nobody uses (see slots.inactive).");
   const bool none = free_slots <= 0 || free_senders <= 0;
   return make_result(none ? Status::fail : Status::warn,
                      none ? fmt::format("no room for ClickPipes: {} free replication slots, {} "

@@ -194,10 +194,16 @@ void from_json(const nlohmann::json& json, Facts& facts) {
   json.at("schemas").get_to(facts.schemas);
   json.at("tables").get_to(facts.tables);
   json.at("publication_facts").get_to(facts.publication_facts);
-  json.at("default_privileges").get_to(facts.default_privileges);
-  json.at("activity").get_to(facts.activity);
-  json.at("replication_connect").get_to(facts.replication_connect);
-  json.at("slot_probe").get_to(facts.slot_probe);
+  // Sections a snapshot may lack (taken before they existed) keep their defaults.
+  const auto optional_section = [&json](const char* key, auto& section) {
+    if (const auto found = json.find(key); found != json.end()) {
+      found->get_to(section);
+    }
+  };
+  optional_section("default_privileges", facts.default_privileges);
+  optional_section("activity", facts.activity);
+  optional_section("replication_connect", facts.replication_connect);
+  optional_section("slot_probe", facts.slot_probe);
   for (const FactGroup group : kFactGroups) {
     if (const auto error = json.at("errors").find(to_string(group));
         error != json.at("errors").end()) {

@@ -1,5 +1,8 @@
 // The report for a terminal: grouped checks, one mark each, every failure's
 // fix right under it, the verdict last.
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
@@ -170,13 +173,20 @@ std::string render_text(const Report& report, Color color) {
   const Painter painter(color);
   std::string out;
   render_header(report, painter, out);
-  std::string group;
+  // Checks of a group are shown together, groups in order of first appearance.
+  std::vector<std::string> groups;
   for (const CheckResult& check : report.checks) {
-    if (const std::string next = group_of(check.id); next != group) {
-      group = next;
-      out += "\n" + painter.bold(group) + "\n";
+    if (std::find(groups.begin(), groups.end(), group_of(check.id)) == groups.end()) {
+      groups.push_back(group_of(check.id));
     }
-    render_check(check, painter, out);
+  }
+  for (const std::string& group : groups) {
+    out += "\n" + painter.bold(group) + "\n";
+    for (const CheckResult& check : report.checks) {
+      if (group_of(check.id) == group) {
+        render_check(check, painter, out);
+      }
+    }
   }
   const ReportSummary& summary = report.summary;
   const std::string verdict =

@@ -35,8 +35,17 @@ TEST(Catalogue, FindCheckReturnsNullForAnUnknownId) {
 
 // --- run_checks
 
-TEST(RunChecks, AReadyAuroraPassesEveryCheck) {
+TEST(RunChecks, AReadyAuroraPassesEveryCheckButTheSlotProbeWhichNeedsDeep) {
   for (const CheckResult& result : run_all(FactsBuilder().build())) {
+    SCOPED_TRACE(result.id);
+    EXPECT_EQ(result.status, result.id == "replication.slot_probe" ? Status::skip : Status::pass)
+        << result.summary;
+  }
+}
+
+TEST(RunChecks, AReadyAuroraWithASuccessfulDeepProbePassesEveryCheck) {
+  for (const CheckResult& result :
+       run_all(FactsBuilder().slot_probe_ok(3).build(), deep_options())) {
     SCOPED_TRACE(result.id);
     EXPECT_EQ(result.status, Status::pass) << result.summary;
   }
@@ -77,9 +86,11 @@ TEST(RunChecks, WithoutAConnectionOnlyConnectionRuns) {
 }
 
 TEST(RunChecks, UnreadableGroupIsAnErrorForTheChecksThatNeedIt) {
-  const Facts facts =
-      FactsBuilder().query_error(FactGroup::tables, "XX000", "something broke").build();
-  for (const CheckResult& result : run_all(facts)) {
+  const Facts facts = FactsBuilder()
+                          .slot_probe_ok()
+                          .query_error(FactGroup::tables, "XX000", "something broke")
+                          .build();
+  for (const CheckResult& result : run_all(facts, deep_options())) {
     SCOPED_TRACE(result.id);
     const CheckDefinition* check = find_check(result.id);
     ASSERT_NE(check, nullptr);
@@ -131,20 +142,29 @@ TEST(RunChecks, SkipWinsOverAnUnreadableGroup) {
 TEST(BuildReport, CountsEachStatus) {
   const Report report = report_of(FactsBuilder()
                                       .setting("wal_sender_timeout", "300000", "ms")  // warn
-                                      .no_publication()  // exists: fail, tables: skip
-                                      .build());
+                                      // exists: fail; tables, actions, partitions: skip
+                                      .no_publication()
+                                      .build());  // and slot_probe: skip (no --deep)
   EXPECT_EQ(report.summary.warn, 1);
   EXPECT_EQ(report.summary.fail, 1);
-  EXPECT_EQ(report.summary.skip, 1);
+  EXPECT_EQ(report.summary.skip, 4);
   EXPECT_EQ(report.summary.error, 0);
-  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 3);
+  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 6);
   EXPECT_FALSE(report.summary.ready);
 }
 
 TEST(BuildReport, ReadyWhenEverythingPasses) {
-  const Report report = report_of(FactsBuilder().build());
+  const Report report =
+      report_of(FactsBuilder().slot_probe_ok().build(), Strict::no, deep_options());
   EXPECT_TRUE(report.summary.ready);
   EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()));
+}
+
+TEST(BuildReport, ReadyWithTheSlotProbeSkippedWithoutDeep) {
+  const Report report = report_of(FactsBuilder().build(), Strict::yes);
+  EXPECT_TRUE(report.summary.ready);
+  EXPECT_EQ(report.summary.skip, 1);
+  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 1);
 }
 
 TEST(BuildReport, AWarningIsStillReady) {
@@ -170,7 +190,8 @@ TEST(BuildReport, AFailureBlocks) {
 TEST(BuildReport, AnErrorInACheckThatCanFailBlocks) {
   const Report report = report_of(
       FactsBuilder().query_error(FactGroup::publication, "42501", "permission denied").build());
-  EXPECT_EQ(report.summary.error, 2);
+  // publication.exists, .tables, .actions and .partitions need the publication.
+  EXPECT_EQ(report.summary.error, 4);
   EXPECT_FALSE(report.summary.ready);
 }
 

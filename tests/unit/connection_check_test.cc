@@ -1,4 +1,5 @@
 // `connection`: connected, or failed with a classified cause and the fix for it.
+// `connection.tls`: encrypted, and verified (verify-full) on an AWS endpoint.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,7 +8,9 @@
 namespace cdcpreflight::testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 CheckResult failed_with(ConnectionFailure failure, std::string message = "libpq says no") {
   return evaluate("connection",
@@ -117,6 +120,88 @@ TEST(ConnectionCheck, FailsWhenAFailureIsRecordedEvenIfMarkedConnected) {
   const CheckResult result = evaluate("connection", facts);
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("lost"));
+}
+
+constexpr const char* kTls = "connection.tls";
+constexpr const char* kCaBundleCurl =
+    "curl -sSo global-bundle.pem "
+    "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
+
+// --- connection.tls
+
+TEST(ConnectionTls, PassesOnAUnixSocketWithoutTls) {
+  const CheckResult result = evaluate(
+      kTls,
+      FactsBuilder().platform(Platform::postgresql).host("/var/run/postgresql").no_tls().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("Unix-domain socket"));
+  EXPECT_TRUE(result.remediation.empty());
+}
+
+TEST(ConnectionTls, WarnsWhenTheConnectionIsNotEncrypted) {
+  const CheckResult result = evaluate(kTls, FactsBuilder().no_tls().build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("not encrypted"));
+  EXPECT_THAT(result.summary, HasSubstr("sslmode=prefer"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("sslmode=verify-full"));
+}
+
+TEST(ConnectionTls, UnencryptedWithoutAKnownSslmodeSaysLibpqsDefaultPrefer) {
+  const CheckResult result = evaluate(kTls, FactsBuilder().no_tls().sslmode("").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("sslmode=prefer"));
+}
+
+TEST(ConnectionTls, UnencryptedOnAnotherHostPointsAtServerSideTls) {
+  const CheckResult result = evaluate(kTls, FactsBuilder()
+                                                .platform(Platform::postgresql)
+                                                .host("db.example.com")
+                                                .no_tls()
+                                                .sslmode("disable")
+                                                .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("sslmode=disable"));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("ssl = on"));
+  EXPECT_THAT(fix, HasSubstr("sslmode=verify-full"));
+  EXPECT_THAT(result.remediation.commands, IsEmpty());
+}
+
+TEST(ConnectionTls, AwsHostWithSslmodeRequireWarnsWithTheRdsCaBundle) {
+  const CheckResult result = evaluate(kTls, FactsBuilder().sslmode("require").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("TLSv1.3"));
+  EXPECT_THAT(result.summary, HasSubstr("sslmode=require"));
+  EXPECT_THAT(result.summary, HasSubstr("does not verify"));
+  EXPECT_THAT(result.remediation.commands, ElementsAre(kCaBundleCurl));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("sslmode=verify-full sslrootcert=/path/global-bundle.pem"));
+  EXPECT_THAT(result.remediation.docs, HasSubstr("docs.aws.amazon.com"));
+}
+
+TEST(ConnectionTls, AwsHostWithSslmodeVerifyCaStillWarns) {
+  const CheckResult result = evaluate(kTls, FactsBuilder().sslmode("verify-ca").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("sslmode=verify-ca"));
+}
+
+TEST(ConnectionTls, VerifyFullPassesShowingProtocolAndCipher) {
+  const CheckResult result = evaluate(kTls, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("TLSv1.3"));
+  EXPECT_THAT(result.summary, HasSubstr("TLS_AES_256_GCM_SHA384"));
+  EXPECT_THAT(result.summary, HasSubstr("sslmode=verify-full"));
+  EXPECT_TRUE(result.remediation.empty());
+}
+
+TEST(ConnectionTls, NonAwsHostWithTlsAndSslmodeRequirePasses) {
+  const CheckResult result = evaluate(kTls, FactsBuilder()
+                                                .platform(Platform::postgresql)
+                                                .host("db.example.com")
+                                                .sslmode("require")
+                                                .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("sslmode=require"));
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -23,7 +26,8 @@ inline constexpr const char* kPublication = "clickpipes_publication";
 
 using TableChange = std::function<void(TableFacts&)>;
 
-// A table that passes every check: primary key, SELECT granted, published.
+// A table that passes every check: primary key, SELECT granted, published,
+// logged, no TOAST-able column, no row-level security.
 inline TableFacts ready_table(std::string schema, std::string name) {
   TableFacts table;
   table.schema = std::move(schema);
@@ -40,10 +44,16 @@ inline TableFacts ready_table(std::string schema, std::string name) {
 
 class FactsBuilder {
  public:
-  // Aurora PostgreSQL 15.4 reached through its cluster writer endpoint, with
-  // logical replication on, the user a member of rds_replication, schema
-  // public holding public.orders and public.customers, and the publication
-  // FOR ALL TABLES publishing insert, update and delete.
+  // Aurora PostgreSQL 15.4 reached through its cluster writer endpoint over
+  // TLS (sslmode=verify-full), with logical replication on, room for more slots
+  // and WAL senders, the user a member of rds_replication whose password never
+  // expires, schema public holding public.orders and public.customers (owned by
+  // app_owner, whose default privileges grant SELECT to the user), the
+  // publication FOR ALL TABLES publishing insert, update, delete and truncate
+  // via the partition root, no open transaction or slot (with every session
+  // visible), and a replication connection that answered IDENTIFY_SYSTEM.
+  // Every check passes but replication.slot_probe, which skips without --deep
+  // (deep_options() with slot_probe_ok() makes it pass).
   FactsBuilder() {
     facts_.tool_version = "0.1.0";
     facts_.gathered_at = "2026-11-25T12:00:00Z";
@@ -70,7 +80,7 @@ class FactsBuilder {
     server.settings["rds.logical_replication"] = Setting{"on", "", false};
     server.settings["wal_sender_timeout"] = Setting{"0", "ms", false};
     server.settings["max_replication_slots"] = Setting{"20", "", false};
-    server.settings["max_wal_senders"] = Setting{"20", "", false};
+    server.settings["max_wal_senders"] = Setting{"10", "", false};
     server.settings["max_slot_wal_keep_size"] = Setting{"-1", "MB", false};
 
     RoleFacts& role = facts_.role;
@@ -90,11 +100,41 @@ class FactsBuilder {
     publication.all_tables = true;
     publication.insert = publication.update = publication.delete_ = publication.truncate = true;
     publication.via_root = true;
+
+    // ALTER DEFAULT PRIVILEGES FOR ROLE app_owner GRANT SELECT ON TABLES TO the user.
+    default_privilege("app_owner", "", true);
+
+    ActivityFacts& activity = facts_.activity;
+    activity.can_read_all_stats = true;
+    activity.wal_senders = 0;
+
+    ReplicationConnectFacts& replication = facts_.replication_connect;
+    replication.attempted = true;
+    replication.ok = true;
+    replication.system_identifier = "7311234567890123456";
+    replication.timeline = 1;
   }
 
   // --- connection
   FactsBuilder& host(std::string name) {
     facts_.connection.host = std::move(name);
+    return *this;
+  }
+  // The connection is not encrypted (the server offered no TLS to libpq's
+  // default sslmode=prefer).
+  FactsBuilder& no_tls() {
+    facts_.connection.ssl_in_use = false;
+    facts_.connection.ssl_protocol.clear();
+    facts_.connection.ssl_cipher.clear();
+    facts_.connection.sslmode = "prefer";
+    return *this;
+  }
+  FactsBuilder& sslmode(std::string mode) {
+    facts_.connection.sslmode = std::move(mode);
+    return *this;
+  }
+  FactsBuilder& connected_as(std::string login) {
+    facts_.connection.connected_as = std::move(login);
     return *this;
   }
   FactsBuilder& connection_failed(ConnectionFailure failure, std::string message) {
@@ -148,6 +188,26 @@ class FactsBuilder {
   FactsBuilder& role_missing() {
     facts_.role = RoleFacts{};
     facts_.role.name = kUser;
+    return *this;
+  }
+  // The password expires `seconds` after gathering (negative: it has expired);
+  // valid_until is that moment as PostgreSQL prints it.
+  FactsBuilder& password_expires_in(std::int64_t seconds) {
+    using namespace std::chrono;
+    // gathered_at: 2026-11-25T12:00:00Z
+    const sys_seconds gathered = sys_days{year{2026} / 11 / 25} + hours{12};
+    const sys_seconds until = gathered + std::chrono::seconds{seconds};
+    const sys_days day = floor<days>(until);
+    const year_month_day date{day};
+    const hh_mm_ss<std::chrono::seconds> time{until - day};
+    char text[40];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02ld:%02ld:%02ld+00",
+                  static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()), static_cast<long>(time.hours().count()),
+                  static_cast<long>(time.minutes().count()),
+                  static_cast<long>(time.seconds().count()));
+    facts_.role.valid_until = text;
+    facts_.role.seconds_until_expiry = seconds;
     return *this;
   }
 
@@ -235,6 +295,117 @@ class FactsBuilder {
     return *this;
   }
 
+  // --- default privileges (ALTER DEFAULT PRIVILEGES … ON TABLES)
+  // An entry of `owner` in `schema` ("": all schemas); `grants_select`: it
+  // grants SELECT to the user, to a role the user belongs to, or to PUBLIC.
+  FactsBuilder& default_privilege(std::string owner, std::string schema,
+                                  bool grants_select = true) {
+    DefaultPrivilegeFacts entry;
+    entry.owner = std::move(owner);
+    entry.schema = std::move(schema);
+    entry.grants_select = grants_select;
+    facts_.default_privileges.push_back(std::move(entry));
+    return *this;
+  }
+  FactsBuilder& no_default_privileges() {
+    facts_.default_privileges.clear();
+    return *this;
+  }
+
+  // --- activity
+  // A transaction open for `age_seconds` (idle in transaction, user app),
+  // changed by `change`.
+  FactsBuilder& transaction(int pid, std::int64_t age_seconds,
+                            const std::function<void(OpenTransaction&)>& change = {}) {
+    OpenTransaction open_tx;
+    open_tx.pid = pid;
+    open_tx.user = "app";
+    open_tx.backend_type = "client backend";
+    open_tx.state = "idle in transaction";
+    open_tx.age_seconds = age_seconds;
+    open_tx.query_start = "2026-11-25T11:00:00Z";
+    if (change) {
+      change(open_tx);
+    }
+    facts_.activity.transactions.push_back(std::move(open_tx));
+    return *this;
+  }
+  // A transaction prepared `age_seconds` ago by app in database app.
+  FactsBuilder& prepared(std::string gid, std::int64_t age_seconds) {
+    PreparedTransaction entry;
+    entry.gid = std::move(gid);
+    entry.owner = "app";
+    entry.database = "app";
+    entry.age_seconds = age_seconds;
+    facts_.activity.prepared.push_back(std::move(entry));
+    return *this;
+  }
+  // An active logical pgoutput slot in database app (wal_status reserved,
+  // 16 MB retained), changed by `change`.
+  FactsBuilder& slot(std::string name,
+                     const std::function<void(ReplicationSlotFacts&)>& change = {}) {
+    ReplicationSlotFacts made;
+    made.name = std::move(name);
+    made.plugin = "pgoutput";
+    made.slot_type = "logical";
+    made.database = "app";
+    made.active = true;
+    made.wal_status = "reserved";
+    made.retained_bytes = 16LL * 1024 * 1024;
+    if (change) {
+      change(made);
+    }
+    facts_.activity.slots.push_back(std::move(made));
+    return *this;
+  }
+  FactsBuilder& wal_senders(int running) {
+    facts_.activity.wal_senders = running;
+    return *this;
+  }
+  // The login role may not read other roles' sessions (no pg_read_all_stats).
+  FactsBuilder& stats_hidden() {
+    facts_.activity.can_read_all_stats = false;
+    return *this;
+  }
+
+  // --- replication.connect and replication.slot_probe
+  FactsBuilder& replication_connect_not_attempted() {
+    facts_.replication_connect = ReplicationConnectFacts{};
+    return *this;
+  }
+  FactsBuilder& replication_connect_failed(std::string sqlstate, std::string message) {
+    ReplicationConnectFacts& probe = facts_.replication_connect;
+    probe = ReplicationConnectFacts{};
+    probe.attempted = true;
+    probe.ok = false;
+    probe.sqlstate = std::move(sqlstate);
+    probe.message = std::move(message);
+    return *this;
+  }
+  FactsBuilder& slot_probe_ok(std::int64_t changes_peeked = 0) {
+    SlotProbeFacts& probe = facts_.slot_probe;
+    probe = SlotProbeFacts{};
+    probe.attempted = true;
+    probe.ok = true;
+    probe.changes_peeked = changes_peeked;
+    return *this;
+  }
+  FactsBuilder& slot_probe_failed(std::string sqlstate, std::string message) {
+    SlotProbeFacts& probe = facts_.slot_probe;
+    probe = SlotProbeFacts{};
+    probe.attempted = true;
+    probe.sqlstate = std::move(sqlstate);
+    probe.message = std::move(message);
+    return *this;
+  }
+  // Creating the slot waited on `blockers` until the statement timeout.
+  FactsBuilder& slot_probe_timed_out(std::vector<OpenTransaction> blockers) {
+    slot_probe_failed("57014", "canceling statement due to statement timeout");
+    facts_.slot_probe.timed_out = true;
+    facts_.slot_probe.blockers = std::move(blockers);
+    return *this;
+  }
+
   // --- gathering
   FactsBuilder& query_error(FactGroup group, std::string sqlstate, std::string message) {
     facts_.errors[group] = QueryError{std::move(sqlstate), std::move(message)};
@@ -261,6 +432,13 @@ class FactsBuilder {
 inline ScopeOptions default_options() {
   ScopeOptions options;
   options.publication = kPublication;
+  return options;
+}
+
+// --deep: replication.slot_probe runs.
+inline ScopeOptions deep_options() {
+  ScopeOptions options = default_options();
+  options.deep = true;
   return options;
 }
 

@@ -28,13 +28,46 @@ Facts populated() {
                     .table("public", "log",
                            [](TableFacts& t) { t.replica_identity = ReplicaIdentity::nothing; })
                     .table("public", "audit",
-                           [](TableFacts& t) { t.replica_identity = ReplicaIdentity::full; })
+                           [](TableFacts& t) {
+                             t.replica_identity = ReplicaIdentity::full;
+                             t.has_toastable_columns = true;
+                             t.row_security = true;
+                             t.force_row_security = true;
+                             t.owned_by_role = true;
+                           })
                     .schema("we\"ird schema", false)
                     .setting("wal_level", "replica")
                     .pending_restart("wal_level")
                     .in_recovery()
                     .query_error(FactGroup::role, "42501", "permission denied")
                     .query_error(FactGroup::publication, "57014", "canceling statement")
+                    .password_expires_in(-90061)
+                    .default_privilege("etl", "we\"ird schema", false)
+                    .transaction(4242, 3700,
+                                 [](OpenTransaction& t) {
+                                   t.user = "Ünïcode";
+                                   t.backend_type = "autovacuum worker";
+                                   t.state = "active";
+                                 })
+                    .prepared("it's", 86401)
+                    .slot("old_pipe",
+                          [](ReplicationSlotFacts& s) {
+                            s.active = false;
+                            s.temporary = true;
+                            s.wal_status = "lost";
+                            s.retained_bytes = 9'000'000'000'000;
+                          })
+                    .slot("standby_1",
+                          [](ReplicationSlotFacts& s) {
+                            s.plugin.clear();
+                            s.slot_type = "physical";
+                            s.database.clear();
+                            s.wal_status.clear();
+                            s.retained_bytes.reset();
+                          })
+                    .wal_senders(3)
+                    .stats_hidden()
+                    .replication_connect_failed("28000", "no pg_hba.conf entry")
                     .build();
   facts.connection.failure = ConnectionFailure::lost;
   facts.connection.failure_message = "server closed the connection";
@@ -47,6 +80,21 @@ Facts populated() {
   facts.publication_facts.truncate = false;
   facts.publication_facts.via_root = false;
   facts.publication_facts.schemas = {"public", "sales"};
+  facts.replication_connect.system_identifier = "7311234567890123456";
+  facts.replication_connect.timeline = 3;
+  OpenTransaction blocker;
+  blocker.pid = 99;
+  blocker.user = "etl";
+  blocker.backend_type = "client backend";
+  blocker.state = "idle in transaction";
+  blocker.age_seconds = 600;
+  blocker.query_start = "2026-11-25T11:50:00Z";
+  facts.slot_probe.attempted = true;
+  facts.slot_probe.sqlstate = "57014";
+  facts.slot_probe.message = "canceling statement due to statement timeout";
+  facts.slot_probe.timed_out = true;
+  facts.slot_probe.blockers = {blocker};
+  facts.slot_probe.changes_peeked = 17;
   return facts;
 }
 
@@ -135,6 +183,14 @@ TEST(FactsJson, RoleSurvives) {
   EXPECT_EQ(read.member_of_rds_replication, want.member_of_rds_replication);
   EXPECT_EQ(read.member_of_rds_superuser, want.member_of_rds_superuser);
   EXPECT_EQ(read.valid_until, want.valid_until);
+  ASSERT_TRUE(want.seconds_until_expiry.has_value());
+  EXPECT_EQ(read.seconds_until_expiry, want.seconds_until_expiry);
+}
+
+TEST(FactsJson, AbsentExpiryStaysAbsent) {
+  const RoleFacts read = round_trip(FactsBuilder().build()).role;
+  EXPECT_FALSE(read.valid_until.has_value());
+  EXPECT_FALSE(read.seconds_until_expiry.has_value());
 }
 
 TEST(FactsJson, SchemasSurvive) {
@@ -169,7 +225,88 @@ TEST(FactsJson, TablesSurvive) {
     EXPECT_EQ(read[i].select, want.select);
     EXPECT_EQ(read[i].published, want.published);
     EXPECT_EQ(read[i].bytes, want.bytes);
+    EXPECT_EQ(read[i].has_toastable_columns, want.has_toastable_columns);
+    EXPECT_EQ(read[i].row_security, want.row_security);
+    EXPECT_EQ(read[i].force_row_security, want.force_row_security);
+    EXPECT_EQ(read[i].owned_by_role, want.owned_by_role);
   }
+}
+
+TEST(FactsJson, DefaultPrivilegesSurvive) {
+  const Facts facts = populated();
+  const std::vector<DefaultPrivilegeFacts> read = round_trip(facts).default_privileges;
+  ASSERT_EQ(read.size(), 2U);
+  ASSERT_EQ(read.size(), facts.default_privileges.size());
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    EXPECT_EQ(read[i].owner, facts.default_privileges[i].owner);
+    EXPECT_EQ(read[i].schema, facts.default_privileges[i].schema);
+    EXPECT_EQ(read[i].grants_select, facts.default_privileges[i].grants_select);
+  }
+}
+
+TEST(FactsJson, ActivitySurvives) {
+  const Facts facts = populated();
+  const ActivityFacts read = round_trip(facts).activity;
+  const ActivityFacts& want = facts.activity;
+  EXPECT_EQ(read.can_read_all_stats, want.can_read_all_stats);
+  EXPECT_EQ(read.wal_senders, want.wal_senders);
+  ASSERT_EQ(read.transactions.size(), 1U);
+  EXPECT_EQ(read.transactions[0].pid, want.transactions[0].pid);
+  EXPECT_EQ(read.transactions[0].user, want.transactions[0].user);
+  EXPECT_EQ(read.transactions[0].backend_type, want.transactions[0].backend_type);
+  EXPECT_EQ(read.transactions[0].state, want.transactions[0].state);
+  EXPECT_EQ(read.transactions[0].age_seconds, want.transactions[0].age_seconds);
+  EXPECT_EQ(read.transactions[0].query_start, want.transactions[0].query_start);
+  ASSERT_EQ(read.prepared.size(), 1U);
+  EXPECT_EQ(read.prepared[0].gid, want.prepared[0].gid);
+  EXPECT_EQ(read.prepared[0].owner, want.prepared[0].owner);
+  EXPECT_EQ(read.prepared[0].database, want.prepared[0].database);
+  EXPECT_EQ(read.prepared[0].age_seconds, want.prepared[0].age_seconds);
+  ASSERT_EQ(read.slots.size(), 2U);
+  for (std::size_t i = 0; i < read.slots.size(); ++i) {
+    const ReplicationSlotFacts& slot = want.slots[i];
+    SCOPED_TRACE(slot.name);
+    EXPECT_EQ(read.slots[i].name, slot.name);
+    EXPECT_EQ(read.slots[i].plugin, slot.plugin);
+    EXPECT_EQ(read.slots[i].slot_type, slot.slot_type);
+    EXPECT_EQ(read.slots[i].database, slot.database);
+    EXPECT_EQ(read.slots[i].active, slot.active);
+    EXPECT_EQ(read.slots[i].temporary, slot.temporary);
+    EXPECT_EQ(read.slots[i].wal_status, slot.wal_status);
+    EXPECT_EQ(read.slots[i].retained_bytes, slot.retained_bytes);
+  }
+  EXPECT_FALSE(read.slots[1].retained_bytes.has_value());
+}
+
+TEST(FactsJson, ReplicationConnectSurvives) {
+  const Facts facts = populated();
+  const ReplicationConnectFacts read = round_trip(facts).replication_connect;
+  const ReplicationConnectFacts& want = facts.replication_connect;
+  EXPECT_EQ(read.attempted, want.attempted);
+  EXPECT_EQ(read.ok, want.ok);
+  EXPECT_EQ(read.system_identifier, want.system_identifier);
+  EXPECT_EQ(read.timeline, want.timeline);
+  EXPECT_EQ(read.sqlstate, want.sqlstate);
+  EXPECT_EQ(read.message, want.message);
+}
+
+TEST(FactsJson, SlotProbeSurvives) {
+  const Facts facts = populated();
+  const SlotProbeFacts read = round_trip(facts).slot_probe;
+  const SlotProbeFacts& want = facts.slot_probe;
+  EXPECT_EQ(read.attempted, want.attempted);
+  EXPECT_EQ(read.ok, want.ok);
+  EXPECT_EQ(read.sqlstate, want.sqlstate);
+  EXPECT_EQ(read.message, want.message);
+  EXPECT_EQ(read.timed_out, want.timed_out);
+  EXPECT_EQ(read.changes_peeked, want.changes_peeked);
+  ASSERT_EQ(read.blockers.size(), 1U);
+  EXPECT_EQ(read.blockers[0].pid, want.blockers[0].pid);
+  EXPECT_EQ(read.blockers[0].user, want.blockers[0].user);
+  EXPECT_EQ(read.blockers[0].backend_type, want.blockers[0].backend_type);
+  EXPECT_EQ(read.blockers[0].state, want.blockers[0].state);
+  EXPECT_EQ(read.blockers[0].age_seconds, want.blockers[0].age_seconds);
+  EXPECT_EQ(read.blockers[0].query_start, want.blockers[0].query_start);
 }
 
 TEST(FactsJson, PublicationSurvives) {
@@ -196,6 +333,40 @@ TEST(FactsJson, QueryErrorsSurvive) {
   EXPECT_EQ(read.at(FactGroup::role).message, "permission denied");
   EXPECT_EQ(read.at(FactGroup::publication).sqlstate, "57014");
   EXPECT_EQ(read.at(FactGroup::publication).message, "canceling statement");
+}
+
+TEST(FactsJson, AnErrorOfEveryFactGroupSurvives) {
+  for (const FactGroup group :
+       {FactGroup::server, FactGroup::role, FactGroup::schemas, FactGroup::tables,
+        FactGroup::publication, FactGroup::default_privileges, FactGroup::activity}) {
+    SCOPED_TRACE(to_string(group));
+    const Facts facts = FactsBuilder().query_error(group, "42501", "denied").build();
+    const std::map<FactGroup, QueryError> read = round_trip(facts).errors;
+    ASSERT_EQ(read.size(), 1U);
+    ASSERT_EQ(read.count(group), 1U);
+    EXPECT_EQ(read.at(group).sqlstate, "42501");
+    EXPECT_EQ(read.at(group).message, "denied");
+  }
+}
+
+TEST(FactsJson, RoundTripOfAConnectedServerGivesTheSameVerdicts) {
+  Facts facts = populated();
+  facts.connection.failure = ConnectionFailure::none;
+  facts.connection.failure_message.clear();
+  facts.errors.clear();
+  ScopeOptions options = deep_options();
+  options.long_tx_minutes = 1;
+  const std::vector<CheckResult> live = run_all(facts, options);
+  const std::vector<CheckResult> offline = run_all(round_trip(facts), options);
+  ASSERT_EQ(live.size(), offline.size());
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    SCOPED_TRACE(live[i].id);
+    EXPECT_EQ(offline[i].status, live[i].status);
+    EXPECT_EQ(offline[i].summary, live[i].summary);
+    EXPECT_EQ(offline[i].details, live[i].details);
+    EXPECT_EQ(offline[i].remediation.sql, live[i].remediation.sql);
+    EXPECT_EQ(offline[i].remediation.steps, live[i].remediation.steps);
+  }
 }
 
 TEST(FactsJson, RoundTripGivesTheSameVerdicts) {

@@ -1,5 +1,6 @@
 // `grants.schema_usage` and `grants.table_select`: the privileges the initial
-// load needs, for the role ClickPipes connects as.
+// load needs, for the role ClickPipes connects as. `grants.default_privileges`:
+// tables created later by the owners of scoped tables will be readable too.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -62,7 +63,7 @@ TEST(SchemaUsage, ReportsSchemaNamesThatDoNotExist) {
 TEST(SchemaUsage, SkipsWhenTheRoleDoesNotExist) {
   const CheckResult result = evaluate(kUsage, FactsBuilder().role_missing().build());
   EXPECT_EQ(result.status, Status::skip);
-  EXPECT_THAT(result.summary, HasSubstr("role.replication"));
+  EXPECT_THAT(result.summary, HasSubstr("role.login"));
 }
 
 // --- grants.table_select
@@ -154,6 +155,154 @@ TEST(TableSelect, SchemaWideGrantIsGivenOncePerSchema) {
                   "GRANT SELECT ON ALL TABLES IN SCHEMA \"sales\" TO \"clickpipes_user\";"));
   EXPECT_THAT(result.remediation.docs, HasSubstr("sql-grant"));
   EXPECT_THAT(result.details, Contains("sales.invoices"));
+}
+
+// --- grants.default_privileges
+
+constexpr const char* kDefaults = "grants.default_privileges";
+
+void owned_by(TableFacts& table, const char* owner) { table.owner = owner; }
+
+TEST(DefaultPrivileges, SuperuserPasses) {
+  const CheckResult result =
+      evaluate(kDefaults, FactsBuilder()
+                              .no_default_privileges()
+                              .role([](RoleFacts& role) { role.superuser = true; })
+                              .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("superuser"));
+}
+
+TEST(DefaultPrivileges, OwnerCoveredByAnEntryForAllSchemasPasses) {
+  const CheckResult result = evaluate(kDefaults, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("will be readable by clickpipes_user"));
+  EXPECT_THAT(result.details, ElementsAre("1 owner checked"));
+}
+
+TEST(DefaultPrivileges, OwnerCoveredByAnEntryForTheSchemaPasses) {
+  const CheckResult result = evaluate(
+      kDefaults,
+      FactsBuilder().no_default_privileges().default_privilege("app_owner", "public").build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(DefaultPrivileges, AnEntryGrantingSelectToPublicOrAGroupOfTheUserCovers) {
+  // gather sets grants_select for a grant to the user, to a role it belongs
+  // to, or to PUBLIC: the check trusts the flag.
+  const CheckResult result = evaluate(kDefaults, FactsBuilder()
+                                                     .no_default_privileges()
+                                                     .default_privilege("app_owner", "public",
+                                                                        /*grants_select=*/true)
+                                                     .build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(DefaultPrivileges, AnEntryThatGrantsTheUserNothingDoesNotCover) {
+  const CheckResult result = evaluate(kDefaults, FactsBuilder()
+                                                     .no_default_privileges()
+                                                     .default_privilege("app_owner", "",
+                                                                        /*grants_select=*/false)
+                                                     .build());
+  EXPECT_EQ(result.status, Status::warn);
+}
+
+TEST(DefaultPrivileges, AnEntryForAnotherSchemaDoesNotCover) {
+  const CheckResult result = evaluate(
+      kDefaults,
+      FactsBuilder().no_default_privileges().default_privilege("app_owner", "sales").build());
+  EXPECT_EQ(result.status, Status::warn);
+}
+
+TEST(DefaultPrivileges, AnotherOwnersEntryDoesNotCover) {
+  const CheckResult result = evaluate(
+      kDefaults,
+      FactsBuilder().no_default_privileges().default_privilege("postgres", "public").build());
+  EXPECT_EQ(result.status, Status::warn);
+}
+
+TEST(DefaultPrivileges, UncoveredOwnerWarnsWithAlterDefaultPrivilegesForThatRole) {
+  const CheckResult result = evaluate(kDefaults, FactsBuilder().no_default_privileges().build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("tables created later by 1 owner in a scoped schema"));
+  EXPECT_THAT(result.summary, HasSubstr("not be readable by clickpipes_user"));
+  EXPECT_THAT(result.details, ElementsAre("public: tables created by app_owner"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER DEFAULT PRIVILEGES FOR ROLE \"app_owner\" IN SCHEMA \"public\" "
+                          "GRANT SELECT ON TABLES TO \"clickpipes_user\";"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("membership in that role"));
+}
+
+TEST(DefaultPrivileges, ListsOnlyTheUncoveredOwnersSchemaBySchema) {
+  const CheckResult result = evaluate(
+      kDefaults, FactsBuilder()
+                     .table("public", "events", [](TableFacts& t) { owned_by(t, "etl"); })
+                     .table("sales", "invoices", [](TableFacts& t) { owned_by(t, "billing"); })
+                     .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("2 owners in scoped schemas"));
+  EXPECT_THAT(result.details,
+              ElementsAre("public: tables created by etl", "sales: tables created by billing"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER DEFAULT PRIVILEGES FOR ROLE \"etl\" IN SCHEMA \"public\" GRANT "
+                          "SELECT ON TABLES TO \"clickpipes_user\";",
+                          "ALTER DEFAULT PRIVILEGES FOR ROLE \"billing\" IN SCHEMA \"sales\" "
+                          "GRANT SELECT ON TABLES TO \"clickpipes_user\";"));
+}
+
+TEST(DefaultPrivileges, TablesOwnedByTheUserItselfNeedNothing) {
+  const CheckResult result =
+      evaluate(kDefaults, FactsBuilder()
+                              .no_default_privileges()
+                              .no_tables()
+                              .table("public", "mine", [](TableFacts& t) { owned_by(t, kUser); })
+                              .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.details, ElementsAre("0 owners checked"));
+}
+
+TEST(DefaultPrivileges, TablesOwnedByARoleTheUserBelongsToNeedNothing) {
+  const CheckResult result = evaluate(kDefaults, FactsBuilder()
+                                                     .no_default_privileges()
+                                                     .no_tables()
+                                                     .table("public", "shared",
+                                                            [](TableFacts& t) {
+                                                              owned_by(t, "app_group");
+                                                              t.owned_by_role = true;
+                                                            })
+                                                     .build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(DefaultPrivileges, AnEmptySchemaIsCheckedForItsOwner) {
+  Facts facts = FactsBuilder().schema("staging").build();
+  facts.schemas.back().owner = "staging_owner";
+  const CheckResult result = evaluate(kDefaults, facts, with_schemas({"public", "staging"}));
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.details, ElementsAre("staging: tables created by staging_owner"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER DEFAULT PRIVILEGES FOR ROLE \"staging_owner\" IN SCHEMA "
+                          "\"staging\" GRANT SELECT ON TABLES TO \"clickpipes_user\";"));
+}
+
+TEST(DefaultPrivileges, QuotesHostileNames) {
+  const CheckResult result =
+      evaluate(kDefaults, FactsBuilder()
+                              .no_default_privileges()
+                              .no_tables()
+                              .table("we\"ird", "t", [](TableFacts& t) { owned_by(t, "own\"er"); })
+                              .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER DEFAULT PRIVILEGES FOR ROLE \"own\"\"er\" IN SCHEMA "
+                          "\"we\"\"ird\" GRANT SELECT ON TABLES TO \"clickpipes_user\";"));
+}
+
+TEST(DefaultPrivileges, SkipsWhenTheRoleDoesNotExist) {
+  const CheckResult result =
+      evaluate(kDefaults, FactsBuilder().no_default_privileges().role_missing().build());
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("does not exist"));
 }
 
 }  // namespace

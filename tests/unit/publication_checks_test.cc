@@ -1,5 +1,6 @@
 // `publication.exists` and `publication.tables`: the publication ClickPipes
-// streams, and that it holds every scoped table.
+// streams, and that it holds every scoped table. `publication.actions` and
+// `publication.partitions`: what it publishes, and under which name.
 #include <string>
 
 #include <gmock/gmock.h>
@@ -263,6 +264,133 @@ TEST(PublicationTables, ALongListIsSplitIntoStatementsOf50Tables) {
   EXPECT_THAT(result.remediation.sql[1], HasSubstr("ADD TABLE \"app\".\"t50\","));
   EXPECT_EQ(result.remediation.sql[2],
             "ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE \"app\".\"t100\";");
+}
+
+// --- publication.actions
+
+constexpr const char* kActions = "publication.actions";
+
+TEST(PublicationActions, SkipsWhenThereIsNoPublication) {
+  const CheckResult result = evaluate(kActions, FactsBuilder().no_publication().build());
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("see publication.exists"));
+}
+
+TEST(PublicationActions, PassesPublishingInsertUpdateDeleteAndTruncate) {
+  const CheckResult result = evaluate(kActions, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "clickpipes_publication publishes insert, update, delete and truncate");
+}
+
+TEST(PublicationActions, TruncateIsNotRequired) {
+  const CheckResult result =
+      evaluate(kActions,
+               FactsBuilder().publication([](PublicationFacts& p) { p.truncate = false; }).build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "clickpipes_publication publishes insert, update, delete");
+}
+
+TEST(PublicationActions, MissingUpdateAndDeleteFailsWithSetPublish) {
+  const CheckResult result = evaluate(kActions, FactsBuilder()
+                                                    .publication([](PublicationFacts& p) {
+                                                      p.update = false;
+                                                      p.delete_ = false;
+                                                    })
+                                                    .build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("does not publish update, delete"));
+  EXPECT_THAT(result.summary, HasSubstr("never reach ClickPipes"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER PUBLICATION \"clickpipes_publication\" SET (publish = 'insert, "
+                          "update, delete, truncate');"));
+  EXPECT_THAT(details_text(result), HasSubstr("--skip publication.actions"));
+}
+
+TEST(PublicationActions, MissingInsertFails) {
+  const CheckResult result = evaluate(
+      kActions, FactsBuilder().publication([](PublicationFacts& p) { p.insert = false; }).build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("does not publish insert:"));
+}
+
+TEST(PublicationActions, SkipOptionKeepsADeliberateInsertOnlyPublication) {
+  ScopeOptions options = default_options();
+  options.skip = {"publication.actions"};
+  const CheckResult result = evaluate(kActions,
+                                      FactsBuilder()
+                                          .publication([](PublicationFacts& p) {
+                                            p.update = false;
+                                            p.delete_ = false;
+                                          })
+                                          .build(),
+                                      options);
+  EXPECT_EQ(result.status, Status::skip);
+}
+
+// --- publication.partitions
+
+constexpr const char* kPartitions = "publication.partitions";
+
+FactsBuilder with_partitioned_events() {
+  FactsBuilder builder;
+  builder.partitioned_table("public", "events")
+      .partition("public", "events_2026", "public", "events");
+  return builder;
+}
+
+TEST(PublicationPartitions, SkipsWhenThereIsNoPublication) {
+  const CheckResult result =
+      evaluate(kPartitions, with_partitioned_events().no_publication().build());
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("does not exist"));
+}
+
+TEST(PublicationPartitions, PassesWithoutAPartitionedTableInScope) {
+  const CheckResult result =
+      evaluate(kPartitions,
+               FactsBuilder().publication([](PublicationFacts& p) { p.via_root = false; }).build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "no partitioned table in scope");
+}
+
+TEST(PublicationPartitions, PassesPublishingViaTheRoot) {
+  const CheckResult result = evaluate(kPartitions, with_partitioned_events().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("publish_via_partition_root"));
+}
+
+TEST(PublicationPartitions, WarnsWithoutViaRootWithTheFix) {
+  const CheckResult result =
+      evaluate(kPartitions, with_partitioned_events()
+                                .publication([](PublicationFacts& p) { p.via_root = false; })
+                                .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("1 partitioned table is published without its root"));
+  EXPECT_THAT(result.summary, HasSubstr("as separate tables"));
+  EXPECT_THAT(result.details, ElementsAre("public.events"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER PUBLICATION \"clickpipes_publication\" SET "
+                          "(publish_via_partition_root = true);"));
+}
+
+TEST(PublicationPartitions, SkipsBeforePostgresql13) {
+  const CheckResult result =
+      evaluate(kPartitions, with_partitioned_events()
+                                .version(120015)
+                                .publication([](PublicationFacts& p) { p.via_root = false; })
+                                .build());
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("PostgreSQL 13"));
+}
+
+TEST(PublicationPartitions, IgnoresAnUnloggedPartitionedTable) {
+  const CheckResult result =
+      evaluate(kPartitions,
+               FactsBuilder()
+                   .partitioned_table("public", "scratch", [](TableFacts& t) { t.unlogged = true; })
+                   .publication([](PublicationFacts& p) { p.via_root = false; })
+                   .build());
+  EXPECT_EQ(result.status, Status::pass);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 // `role.replication`: rds_replication (or rds_superuser) on Aurora and RDS;
-// REPLICATION or superuser elsewhere.
+// REPLICATION or superuser elsewhere. `role.login`: the role exists, may log
+// in, and its password does not expire within 7 days.
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +14,7 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kRole = "role.replication";
 
@@ -101,21 +105,136 @@ TEST(RoleReplication, PostgresqlWithoutEitherFailsWithAlterRole) {
               ElementsAre("ALTER ROLE \"clickpipes_user\" WITH REPLICATION;"));
 }
 
-TEST(RoleReplication, MissingRoleOnAuroraFailsWithCreateRoleAndGrant) {
+TEST(RoleReplication, MissingRoleOnAuroraFailsWithOnlyTheGrantAndPointsAtRoleLogin) {
   const CheckResult result = evaluate(kRole, FactsBuilder().role_missing().build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("does not exist"));
-  EXPECT_THAT(result.remediation.sql,
-              ElementsAre("CREATE ROLE \"clickpipes_user\" WITH LOGIN PASSWORD '<password>';",
-                          "GRANT rds_replication TO \"clickpipes_user\";"));
+  EXPECT_THAT(result.summary, HasSubstr("role.login creates it"));
+  EXPECT_THAT(result.remediation.sql, ElementsAre("GRANT rds_replication TO \"clickpipes_user\";"));
 }
 
-TEST(RoleReplication, MissingRoleOnPostgresqlFailsWithCreateRoleAndReplication) {
+TEST(RoleReplication, MissingRoleOnPostgresqlFailsWithOnlyAlterRoleReplication) {
   const CheckResult result = evaluate(kRole, postgresql().role_missing().build());
   EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("role.login creates it"));
   EXPECT_THAT(result.remediation.sql,
-              ElementsAre("CREATE ROLE \"clickpipes_user\" WITH LOGIN PASSWORD '<password>';",
-                          "ALTER ROLE \"clickpipes_user\" WITH REPLICATION;"));
+              ElementsAre("ALTER ROLE \"clickpipes_user\" WITH REPLICATION;"));
+}
+
+TEST(RoleReplication, MissingRoleScriptCreatesTheRoleBeforeGrantingIt) {
+  const std::string script = render_sql(report_of(FactsBuilder().role_missing().build()));
+  const std::size_t create =
+      script.find("\nCREATE ROLE \"clickpipes_user\" WITH LOGIN PASSWORD '<password>';\n");
+  const std::size_t grant = script.find("\nGRANT rds_replication TO \"clickpipes_user\";\n");
+  ASSERT_NE(create, std::string::npos);
+  ASSERT_NE(grant, std::string::npos);
+  EXPECT_LT(create, grant);
+}
+
+// --- role.login
+
+constexpr const char* kLogin = "role.login";
+
+TEST(RoleLogin, MissingRoleFailsWithCreateRoleAndAPasswordPlaceholder) {
+  const CheckResult result = evaluate(kLogin, FactsBuilder().role_missing().build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_EQ(result.summary, "role clickpipes_user does not exist");
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE ROLE \"clickpipes_user\" WITH LOGIN PASSWORD '<password>';"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("Replace <password>"));
+}
+
+TEST(RoleLogin, NologinFailsWithAlterRoleWithLogin) {
+  const CheckResult result = evaluate(
+      kLogin, FactsBuilder().role([](RoleFacts& role) { role.can_login = false; }).build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("NOLOGIN"));
+  EXPECT_THAT(result.remediation.sql, ElementsAre("ALTER ROLE \"clickpipes_user\" WITH LOGIN;"));
+}
+
+TEST(RoleLogin, ExpiredPasswordFails) {
+  const CheckResult result = evaluate(kLogin, FactsBuilder().password_expires_in(-3600).build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("expired on 2026-11-25 11:00:00+00"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER ROLE \"clickpipes_user\" VALID UNTIL 'infinity';"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("update the ClickPipe"));
+}
+
+TEST(RoleLogin, PasswordExpiringThisVerySecondFails) {
+  const CheckResult result = evaluate(kLogin, FactsBuilder().password_expires_in(0).build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("expired"));
+}
+
+TEST(RoleLogin, PasswordExpiringInThreeDaysWarnsInDays) {
+  const CheckResult result =
+      evaluate(kLogin, FactsBuilder().password_expires_in(3 * 86400 + 7200).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("expires in 3 days"));
+  EXPECT_THAT(result.summary, HasSubstr("2026-11-28 14:00:00+00"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER ROLE \"clickpipes_user\" VALID UNTIL 'infinity';"));
+}
+
+TEST(RoleLogin, PasswordExpiringInOneDaySaysOneDay) {
+  const CheckResult result = evaluate(kLogin, FactsBuilder().password_expires_in(86400).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("expires in 1 day ("));
+}
+
+TEST(RoleLogin, PasswordExpiringInFiveHoursWarnsInHours) {
+  const CheckResult result =
+      evaluate(kLogin, FactsBuilder().password_expires_in(5 * 3600 + 60).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("expires in 5 hours"));
+}
+
+TEST(RoleLogin, PasswordExpiringWithinTheHourDoesNotSayZeroHours) {
+  const CheckResult result = evaluate(kLogin, FactsBuilder().password_expires_in(1800).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("expires in"));
+  EXPECT_THAT(result.summary, Not(HasSubstr("in 0 hours")));
+}
+
+TEST(RoleLogin, PasswordExpiringJustUnderSevenDaysWarns) {
+  const CheckResult result =
+      evaluate(kLogin, FactsBuilder().password_expires_in(7 * 86400 - 1).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("expires in 6 days"));
+}
+
+TEST(RoleLogin, PasswordValidForThirtyDaysPassesAndSaysUntilWhen) {
+  const CheckResult result =
+      evaluate(kLogin, FactsBuilder().password_expires_in(30 * 86400).build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary,
+            "clickpipes_user can log in (password valid until 2026-12-25 12:00:00+00)");
+  EXPECT_TRUE(result.remediation.empty());
+}
+
+TEST(RoleLogin, NoExpiryPasses) {
+  const CheckResult result = evaluate(kLogin, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "clickpipes_user can log in");
+}
+
+TEST(RoleLogin, ValidUntilInfinityPasses) {
+  const CheckResult result = evaluate(
+      kLogin, FactsBuilder().role([](RoleFacts& role) { role.valid_until = "infinity"; }).build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("valid until infinity"));
+}
+
+TEST(RoleLogin, QuotesAHostileRoleName) {
+  const CheckResult result = evaluate(kLogin, FactsBuilder()
+                                                  .role([](RoleFacts& role) {
+                                                    role.name = "we\"ird; DROP ROLE x";
+                                                    role.can_login = false;
+                                                  })
+                                                  .build());
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER ROLE \"we\"\"ird; DROP ROLE x\" WITH LOGIN;"));
 }
 
 }  // namespace

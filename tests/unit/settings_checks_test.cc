@@ -1,6 +1,8 @@
 // `settings.logical_replication` and `settings.wal_sender_timeout`, with the
 // platform's way of changing a parameter: the DB cluster parameter group and a
 // writer reboot on Aurora, the DB parameter group on RDS, ALTER SYSTEM elsewhere.
+// `settings.replication_capacity` and `settings.wal_retention`: room for a
+// slot and a WAL sender, and slots that are not invalidated.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +12,7 @@ namespace cdcpreflight::testing {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -220,6 +223,162 @@ TEST(WalSenderTimeout, MissingSettingIsAnError) {
   const CheckResult result = evaluate(kTimeout, facts);
   EXPECT_EQ(result.status, Status::error);
   EXPECT_THAT(result.summary, HasSubstr("not in pg_settings"));
+}
+
+// --- settings.replication_capacity
+
+constexpr const char* kCapacity = "settings.replication_capacity";
+
+TEST(ReplicationCapacity, PassesWithTwoOrMoreFreeSlotsAndSenders) {
+  const CheckResult result = evaluate(kCapacity, FactsBuilder()
+                                                     .setting("max_replication_slots", "4")
+                                                     .setting("max_wal_senders", "4")
+                                                     .slot("pipe_a")
+                                                     .slot("pipe_b")
+                                                     .wal_senders(2)
+                                                     .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "2 free replication slots, 2 free WAL senders");
+  EXPECT_THAT(result.details,
+              ElementsAre("replication slots: 2 of 4 in use", "WAL senders: 2 of 4 running"));
+  EXPECT_TRUE(result.remediation.empty());
+}
+
+TEST(ReplicationCapacity, ExactlyOneFreeSlotWarns) {
+  const CheckResult result = evaluate(
+      kCapacity, FactsBuilder().setting("max_replication_slots", "3").slot("a").slot("b").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("only one free replication slot"));
+  EXPECT_THAT(result.details, Contains("replication slots: 2 of 3 in use"));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("ParameterName=max_replication_slots,ParameterValue=13"));
+  EXPECT_THAT(fix, Not(HasSubstr("max_wal_senders")));
+}
+
+TEST(ReplicationCapacity, ExactlyOneFreeWalSenderWarns) {
+  const CheckResult result =
+      evaluate(kCapacity, FactsBuilder().setting("max_wal_senders", "5").wal_senders(4).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("only one free WAL sender"));
+  EXPECT_THAT(result.details, Contains("WAL senders: 4 of 5 running"));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("ParameterName=max_wal_senders,ParameterValue=15"));
+  EXPECT_THAT(fix, Not(HasSubstr("max_replication_slots")));
+}
+
+TEST(ReplicationCapacity, NoFreeSlotFails) {
+  const CheckResult result = evaluate(
+      kCapacity, FactsBuilder().setting("max_replication_slots", "2").slot("a").slot("b").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("no room for ClickPipes"));
+  EXPECT_THAT(result.summary, HasSubstr("0 free replication slots, 10 free WAL senders"));
+}
+
+TEST(ReplicationCapacity, NoFreeWalSenderFails) {
+  const CheckResult result =
+      evaluate(kCapacity, FactsBuilder().setting("max_wal_senders", "3").wal_senders(3).build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("0 free WAL senders"));
+}
+
+TEST(ReplicationCapacity, MoreSlotsThanTheMaximumCountAsNoneFree) {
+  // max_replication_slots lowered below the slots that exist.
+  const CheckResult result = evaluate(
+      kCapacity,
+      FactsBuilder().setting("max_replication_slots", "1").slot("a").slot("b").slot("c").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("0 free replication slots"));
+  EXPECT_THAT(remediation_text(result.remediation),
+              HasSubstr("ParameterName=max_replication_slots,ParameterValue=13"));
+}
+
+TEST(ReplicationCapacity, FixRaisesTheParameterWithARebootAndMentionsInactiveSlots) {
+  const CheckResult result =
+      evaluate(kCapacity, FactsBuilder().setting("max_replication_slots", "1").slot("a").build());
+  EXPECT_EQ(result.status, Status::fail);
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("slots.inactive"));
+  EXPECT_THAT(fix, HasSubstr("max_replication_slots"));
+  EXPECT_THAT(fix, HasSubstr("ParameterValue=11"));
+  EXPECT_THAT(fix, HasSubstr("pending-reboot"));
+  EXPECT_THAT(fix, HasSubstr("Reboot the writer"));
+}
+
+TEST(ReplicationCapacity, OnPostgresqlTheFixIsAlterSystemAndARestart) {
+  const CheckResult result =
+      evaluate(kCapacity, postgresql().setting("max_wal_senders", "2").wal_senders(2).build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.remediation.sql, Contains("ALTER SYSTEM SET \"max_wal_senders\" = 12;"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("slots.inactive"));
+  EXPECT_THAT(result.remediation.commands, Contains(HasSubstr("pg_ctl restart")));
+}
+
+TEST(ReplicationCapacity, UnreadableSettingIsAnError) {
+  const CheckResult result =
+      evaluate(kCapacity, FactsBuilder().setting("max_wal_senders", "lots").build());
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("unreadable"));
+}
+
+// --- settings.wal_retention
+
+constexpr const char* kRetention = "settings.wal_retention";
+
+TEST(WalRetention, SkipsBeforePostgresql13) {
+  const CheckResult result = evaluate(
+      kRetention, FactsBuilder().version(120015).setting("max_slot_wal_keep_size", "1024").build());
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("PostgreSQL 13"));
+}
+
+TEST(WalRetention, MinusOnePasses) {
+  const CheckResult result = evaluate(kRetention, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("-1"));
+  EXPECT_THAT(result.summary, HasSubstr("never invalidated"));
+}
+
+TEST(WalRetention, OneHundredGigabytesPasses) {
+  const CheckResult result = evaluate(
+      kRetention, FactsBuilder().setting("max_slot_wal_keep_size", "102400", "MB").build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "max_slot_wal_keep_size is 102400 MB");
+}
+
+TEST(WalRetention, OneGigabyteWarnsWithOneHundredGigabytes) {
+  const CheckResult result =
+      evaluate(kRetention, FactsBuilder().setting("max_slot_wal_keep_size", "1024", "MB").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("1024 MB"));
+  EXPECT_THAT(result.summary, HasSubstr("invalidated"));
+  EXPECT_THAT(result.summary, HasSubstr("resync"));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("100 GB"));
+  EXPECT_THAT(fix, HasSubstr("ParameterName=max_slot_wal_keep_size,ParameterValue=102400"));
+}
+
+TEST(WalRetention, OnPostgresqlTheFixIsAlterSystemAndAReload) {
+  const CheckResult result =
+      evaluate(kRetention, postgresql().setting("max_slot_wal_keep_size", "1024", "MB").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER SYSTEM SET \"max_slot_wal_keep_size\" = '100GB';",
+                          "SELECT pg_reload_conf();"));
+}
+
+TEST(WalRetention, UnreadableValueIsAnError) {
+  const CheckResult result =
+      evaluate(kRetention, FactsBuilder().setting("max_slot_wal_keep_size", "big").build());
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("max_slot_wal_keep_size is unreadable"));
+}
+
+TEST(WalRetention, MissingSettingIsAnError) {
+  Facts facts = FactsBuilder().build();
+  facts.server.settings.erase("max_slot_wal_keep_size");
+  const CheckResult result = evaluate(kRetention, facts);
+  EXPECT_EQ(result.status, Status::error);
+  EXPECT_THAT(result.summary, HasSubstr("unreadable"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `tables.replica_identity`: every scoped table, partitions one by one, has a
-// primary key or a usable replica identity.
+// primary key or a usable replica identity. `tables.toast`, `tables.names`,
+// `tables.unlogged`, `tables.rls`: what else about a table loses changes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@ namespace {
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Not;
 
 constexpr const char* kIdentity = "tables.replica_identity";
@@ -196,6 +198,232 @@ TEST(ReplicaIdentity, SaysUpdatesAlreadyFailForAPartitionOfAListedRoot) {
                               .build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.details, Contains(HasSubstr("already fail on the source")));
+}
+
+// --- tables.toast
+
+constexpr const char* kToast = "tables.toast";
+
+void toastable(TableFacts& table) { table.has_toastable_columns = true; }
+
+TEST(Toast, ToastableColumnsWithTheDefaultIdentityWarnWithReplicaIdentityFull) {
+  const CheckResult result =
+      evaluate(kToast, FactsBuilder().no_tables().table("public", "docs", toastable).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("1 table has TOAST-able columns"));
+  EXPECT_THAT(result.summary, HasSubstr("arrive empty on UPDATE"));
+  EXPECT_THAT(result.details, ElementsAre("public.docs"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER TABLE \"public\".\"docs\" REPLICA IDENTITY FULL;"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("more WAL"));
+}
+
+TEST(Toast, ToastableColumnsWithReplicaIdentityFullPass) {
+  const CheckResult result = evaluate(kToast, FactsBuilder()
+                                                  .no_tables()
+                                                  .table("public", "docs",
+                                                         [](TableFacts& t) {
+                                                           toastable(t);
+                                                           t.replica_identity =
+                                                               ReplicaIdentity::full;
+                                                         })
+                                                  .build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(Toast, ToastableColumnsWithAnIdentityIndexWarn) {
+  const CheckResult result = evaluate(kToast, FactsBuilder()
+                                                  .no_tables()
+                                                  .table("public", "docs",
+                                                         [](TableFacts& t) {
+                                                           toastable(t);
+                                                           t.replica_identity =
+                                                               ReplicaIdentity::index;
+                                                           t.has_replica_identity_index = true;
+                                                         })
+                                                  .build());
+  EXPECT_EQ(result.status, Status::warn);
+}
+
+TEST(Toast, TablesWithoutToastableColumnsPass) {
+  const CheckResult result = evaluate(kToast, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("no scoped table"));
+}
+
+TEST(Toast, ChecksEachPartitionNotTheRoot) {
+  const CheckResult result =
+      evaluate(kToast, FactsBuilder()
+                           .no_tables()
+                           .partitioned_table("public", "events", toastable)
+                           .partition("public", "events_1", "public", "events", toastable)
+                           .partition("public", "events_2", "public", "events",
+                                      [](TableFacts& t) {
+                                        toastable(t);
+                                        t.replica_identity = ReplicaIdentity::full;
+                                      })
+                           .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.details, ElementsAre("public.events_1"));
+}
+
+TEST(Toast, IgnoresUnloggedTables) {
+  const CheckResult result = evaluate(kToast, FactsBuilder()
+                                                  .table("public", "scratch",
+                                                         [](TableFacts& t) {
+                                                           toastable(t);
+                                                           t.unlogged = true;
+                                                         })
+                                                  .build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(Toast, IgnoresTablesOutsideTheScope) {
+  const CheckResult result = evaluate(
+      kToast, FactsBuilder().table("other", "docs", toastable).build(), with_schemas({"public"}));
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+// --- tables.names
+
+constexpr const char* kNames = "tables.names";
+
+TEST(Names, PassesWithoutDots) {
+  const CheckResult result = evaluate(kNames, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("contains a dot"));
+}
+
+TEST(Names, ADotInATableNameFailsWithARenameStep) {
+  const CheckResult result = evaluate(kNames, FactsBuilder().table("public", "orders.v2").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("1 name contains a dot"));
+  EXPECT_THAT(result.summary, HasSubstr("ClickPipes does not support"));
+  EXPECT_THAT(result.details, ElementsAre("table public.\"orders.v2\""));
+  EXPECT_THAT(result.remediation.steps,
+              Contains("ALTER TABLE \"public\".\"orders.v2\" RENAME TO <new name without a dot>;"));
+  EXPECT_THAT(result.remediation.steps, Contains(HasSubstr("--schema/--table")));
+}
+
+TEST(Names, ADotInASchemaNameFails) {
+  const CheckResult result = evaluate(kNames, FactsBuilder().table("app.v1", "orders").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.details, ElementsAre("schema \"app.v1\""));
+  EXPECT_THAT(result.remediation.steps,
+              Contains("ALTER SCHEMA \"app.v1\" RENAME TO <new name without a dot>;"));
+}
+
+TEST(Names, TheRenamesAreStepsNotRunnableSql) {
+  const CheckResult result =
+      evaluate(kNames, FactsBuilder().table("app.v1", "orders").table("public", "a.b").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("2 names contain a dot"));
+  EXPECT_THAT(result.remediation.sql, IsEmpty());
+}
+
+TEST(Names, IgnoresNamesOutsideTheScope) {
+  const CheckResult result =
+      evaluate(kNames, FactsBuilder().table("app.v1", "x.y").build(), with_schemas({"public"}));
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+// --- tables.unlogged
+
+constexpr const char* kUnlogged = "tables.unlogged";
+
+TEST(Unlogged, AnUnloggedTableWarnsWithSetLogged) {
+  const CheckResult result = evaluate(
+      kUnlogged,
+      FactsBuilder().table("public", "scratch", [](TableFacts& t) { t.unlogged = true; }).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("1 table is UNLOGGED: it is never replicated"));
+  EXPECT_THAT(result.details, ElementsAre("public.scratch"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER TABLE \"public\".\"scratch\" SET LOGGED;"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("ACCESS EXCLUSIVE"));
+}
+
+TEST(Unlogged, LoggedTablesPass) {
+  const CheckResult result = evaluate(kUnlogged, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "no scoped table is UNLOGGED");
+}
+
+// --- tables.rls
+
+constexpr const char* kRls = "tables.rls";
+
+void with_rls(TableFacts& table) { table.row_security = true; }
+
+TEST(RowSecurity, SuperuserPasses) {
+  const CheckResult result =
+      evaluate(kRls, FactsBuilder()
+                         .table("public", "secrets", with_rls)
+                         .role([](RoleFacts& role) { role.superuser = true; })
+                         .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("bypasses row-level security (superuser)"));
+}
+
+TEST(RowSecurity, BypassRlsPasses) {
+  const CheckResult result =
+      evaluate(kRls, FactsBuilder()
+                         .table("public", "secrets", with_rls)
+                         .role([](RoleFacts& role) { role.bypass_rls = true; })
+                         .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("BYPASSRLS"));
+}
+
+TEST(RowSecurity, NoRowSecurityPasses) {
+  const CheckResult result = evaluate(kRls, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary, "no scoped table filters rows for clickpipes_user");
+}
+
+TEST(RowSecurity, ATableWithRowSecurityNotOwnedByTheUserWarnsWithAPolicy) {
+  const CheckResult result =
+      evaluate(kRls, FactsBuilder().table("public", "secrets", with_rls).build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("1 table has row-level security"));
+  EXPECT_THAT(result.summary, HasSubstr("silently missing"));
+  EXPECT_THAT(result.details, ElementsAre("public.secrets"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("CREATE POLICY cdc_read_all ON \"public\".\"secrets\" FOR SELECT TO "
+                          "\"clickpipes_user\" USING (true);"));
+  EXPECT_THAT(remediation_text(result.remediation),
+              HasSubstr("ALTER ROLE \"clickpipes_user\" BYPASSRLS"));
+}
+
+TEST(RowSecurity, AnOwnedTableWithoutForcePasses) {
+  const CheckResult result = evaluate(kRls, FactsBuilder()
+                                                .table("public", "mine",
+                                                       [](TableFacts& t) {
+                                                         with_rls(t);
+                                                         t.owned_by_role = true;
+                                                       })
+                                                .build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(RowSecurity, AnOwnedTableWithForceRowLevelSecurityWarns) {
+  const CheckResult result = evaluate(kRls, FactsBuilder()
+                                                .table("public", "mine",
+                                                       [](TableFacts& t) {
+                                                         with_rls(t);
+                                                         t.force_row_security = true;
+                                                         t.owned_by_role = true;
+                                                       })
+                                                .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.details, ElementsAre("public.mine"));
+}
+
+TEST(RowSecurity, SkipsWhenTheRoleDoesNotExist) {
+  const CheckResult result =
+      evaluate(kRls, FactsBuilder().table("public", "secrets", with_rls).role_missing().build());
+  EXPECT_EQ(result.status, Status::skip);
+  EXPECT_THAT(result.summary, HasSubstr("does not exist"));
 }
 
 }  // namespace
