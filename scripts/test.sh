@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds cdc-preflight with warnings as errors and runs every test: unit tests and the
 # integration tests, which start their own throwaway PostgreSQL servers (as the `postgres`
-# account when run as root). Installs missing Debian packages when run as root.
+# account when run as root): all suites on CDCP_PG_BINDIR's server, and the core suites on
+# every other major from 11 to 18 (installed once by scripts/install-postgres-versions.sh,
+# with npm). Installs missing Debian packages when run as root.
 #
 # Usage: scripts/test.sh            (from any directory)
 # Environment: CDCP_BUILD_DIR (default: build, relative to the repository root);
-#   CDCP_PG_BINDIR (PostgreSQL server binaries; default: Debian's PostgreSQL 15, else the
-#   newest installed).
+#   CDCP_PG_BINDIR (PostgreSQL server binaries of the full run; default: Debian's
+#   PostgreSQL 15, else the newest installed); CDCP_PG_MATRIX (when set, even empty: the
+#   other majors, as MAJOR=BINDIR;..., instead of installing 11 to 18).
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -14,6 +17,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 cdcp_install_build_dependencies
 cdcp_find_pg_bindir
-cdcp_configure_and_build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCDCP_WERROR=ON
+if [[ -n "${CDCP_PG_MATRIX+set}" ]]; then
+  matrix="$CDCP_PG_MATRIX"
+elif cdcp_ensure_npm; then
+  matrix="$(cdcp_pg_matrix)"
+elif [[ -n "${CI:-}" ]]; then
+  cdcp_die "npm is missing: the PostgreSQL version matrix cannot be installed (install npm)"
+else
+  matrix=""
+  printf '\nwarning: npm is missing and cannot be installed by this account: the integration\n' >&2
+  printf 'warning: tests run on PostgreSQL %s only, not on every major from 11 to 18.\n' \
+    "$(cdcp_pg_major "$CDCP_PG_BINDIR")" >&2
+  printf 'warning: install npm (e.g. sudo apt-get install -y npm) and run again.\n\n' >&2
+fi
+cdcp_log "PostgreSQL: all suites on $(cdcp_pg_major "$CDCP_PG_BINDIR") ($CDCP_PG_BINDIR);" \
+  "core suites on: $(sed 's/=[^;]*//g; s/;/, /g' <<<"${matrix:-none}")"
+cdcp_configure_and_build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCDCP_WERROR=ON \
+  "-DCDCP_PG_MATRIX=$matrix"
 cdcp_log "ctest --test-dir $CDCP_BUILD_DIR --output-on-failure --no-tests=error -j2"
 ctest --test-dir "$CDCP_BUILD_DIR" --output-on-failure --no-tests=error -j2

@@ -91,6 +91,38 @@ cdcp_find_pg_bindir() {
   export CDCP_PG_BINDIR
 }
 
+# Makes npm available (it installs the PostgreSQL majors of the integration test matrix):
+# already there (Node.js images ship it), else Debian's package `npm`, installed as root.
+# Returns 1 when there is none and this account cannot install it.
+cdcp_ensure_npm() {
+  command -v npm >/dev/null 2>&1 && return 0
+  if cdcp_is_root && command -v dpkg-query >/dev/null 2>&1; then
+    cdcp_install_packages npm
+  fi
+  command -v npm >/dev/null 2>&1
+}
+
+# The major version of the PostgreSQL server binaries in bin dir $1, e.g. 15.
+cdcp_pg_major() {
+  "$1/postgres" --version | sed -n 's/^[^)]*) \([0-9][0-9]*\).*$/\1/p'
+}
+
+# Prints the value of the CMake cache variable CDCP_PG_MATRIX: "MAJOR=BINDIR;..." for every
+# major scripts/install-postgres-versions.sh installs (PostgreSQL 11 to 18), but the major of
+# $CDCP_PG_BINDIR, on which the integration tests run in full anyway.
+cdcp_pg_matrix() {
+  local full_major lines major bindir matrix=""
+  full_major="$(cdcp_pg_major "$CDCP_PG_BINDIR")"
+  lines="$("$CDCP_ROOT/scripts/install-postgres-versions.sh")" ||
+    cdcp_die "scripts/install-postgres-versions.sh failed (to test PostgreSQL $full_major only:" \
+      "CDCP_PG_MATRIX= scripts/test.sh)"
+  while read -r major bindir; do
+    [[ -z "$major" || "$major" == "$full_major" ]] && continue
+    matrix+="${matrix:+;}$major=$bindir"
+  done <<<"$lines"
+  printf '%s\n' "$matrix"
+}
+
 # cdcp_configure_and_build [CMAKE_CONFIGURE_ARG...] [-- CMAKE_BUILD_ARG...]
 # Configures "$CDCP_BUILD_DIR" from the repository root and builds it with one job per CPU.
 cdcp_configure_and_build() {

@@ -65,6 +65,10 @@ TEST_F(FreshAurora, LogicalReplicationFixIsTheClusterParameterGroupAndAReboot) {
   EXPECT_FALSE(contains_ignoring_case(setting.value("summary", ""), "reboot pending"))
       << "nothing was changed yet";
   EXPECT_EQ(remediation_sql(setting), "") << "a parameter group is no SQL";
+  // A custom group is of the family of the server's major.
+  const std::string family = "aurora-postgresql" + std::to_string(server_major(result.report));
+  EXPECT_EQ(server_major(result.report), server().major_version());
+  EXPECT_NE(text.find("--db-parameter-group-family " + family), std::string::npos) << text;
 
   // It says what the setting is now (PostgreSQL shows 60 s as "1min").
   const std::string timeout = check_text(check(result.report, "settings.wal_sender_timeout"));

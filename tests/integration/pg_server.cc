@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -166,6 +167,19 @@ std::string PgServer::unavailable_reason(const std::string& bin_dir) {
     return "running as root but there is no `postgres` account to run the server";
   }
   return {};
+}
+
+int PgServer::major_version_of(const std::string& bin_dir) {
+  // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)", "postgres (PostgreSQL) 11.22"
+  const std::vector<std::string> argv = {bin_dir + "/postgres", "--version"};
+  const ProcessResult version = run_process(argv, server_program_options());
+  const auto at = version.out.find(") ");
+  if (version.exit_code == 0 && at != std::string::npos &&
+      std::isdigit(static_cast<unsigned char>(version.out[at + 2])) != 0) {
+    return std::stoi(version.out.substr(at + 2));
+  }
+  throw std::runtime_error("cannot tell the PostgreSQL version of " + bin_dir + ": " +
+                           describe_result(version));
 }
 
 PgServer::PgServer(PgServerOptions options) : options_(std::move(options)) {

@@ -47,6 +47,9 @@ class PgServer {
 
   // Why servers cannot be started from this bin dir, or empty when they can.
   [[nodiscard]] static std::string unavailable_reason(const std::string& bin_dir);
+  // The major version of the servers this bin dir starts (`postgres --version`),
+  // without starting one; throws std::runtime_error when it cannot tell.
+  [[nodiscard]] static int major_version_of(const std::string& bin_dir);
 
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] const std::string& socket_dir() const { return dir_; }

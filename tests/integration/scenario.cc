@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 
 #include "cdcpreflight/sql_quote.h"
 #include "tool.h"
@@ -60,6 +62,23 @@ void create_ready_database(const PgServer& server, std::string_view dbname, std:
   create_publication_for_all_tables(server, dbname);
 }
 
+void create_partitioned_events(const PgServer& server, std::string_view dbname) {
+  (void)server.sql(
+      "CREATE TABLE app.events (id bigint, created date, payload text,\n"
+      "  PRIMARY KEY (id, created)) PARTITION BY RANGE (created);\n"
+      "CREATE TABLE app.events_2025 PARTITION OF app.events\n"
+      "  FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n"
+      "CREATE TABLE app.events_2026 PARTITION OF app.events\n"
+      "  FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') PARTITION BY HASH (id);\n"
+      "CREATE TABLE app.events_2026_a PARTITION OF app.events_2026\n"
+      "  FOR VALUES WITH (MODULUS 2, REMAINDER 0);\n"
+      "CREATE TABLE app.events_2026_b PARTITION OF app.events_2026\n"
+      "  FOR VALUES WITH (MODULUS 2, REMAINDER 1);\n"
+      "INSERT INTO app.events VALUES (1, '2025-06-01', 'a'), (2, '2026-06-01', 'b'),\n"
+      "  (3, '2026-07-01', 'c');\n",
+      dbname);
+}
+
 std::vector<std::string> connection_args(const Login& login) {
   return {"--host",     "localhost", "--port",   std::to_string(login.server.port()),
           "--username", login.user,  "--dbname", login.dbname};
@@ -84,6 +103,23 @@ void apply_remediation(const PgServer& server, std::string_view dbname,
   const ProcessResult applied = server.try_sql(script, dbname);
   EXPECT_EQ(applied.exit_code, 0) << "remediation SQL failed:\n"
                                   << script << describe_result(applied);
+}
+
+AppliedScript apply_sql_format_script(const Login& login, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = connection_args(login);
+  args.insert(args.end(), {"--format", "sql"});
+  args.insert(args.end(), extra.begin(), extra.end());
+  AppliedScript result;
+  result.script = run_tool(args, {{"PGPASSWORD", login.password}});
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("cdcp-it-" + test_slug() + ".sql")).string();
+  {
+    std::ofstream file(path, std::ios::trunc);
+    file << result.script.out;
+  }
+  result.applied = login.server.run_sql_file(path, login.dbname);
+  std::filesystem::remove(path);
+  return result;
 }
 
 }  // namespace cdcpreflight::integration

@@ -44,6 +44,17 @@ void create_publication_for_all_tables(const PgServer& server, std::string_view 
 // All of the above: what a completed setup guide leaves behind.
 void create_ready_database(const PgServer& server, std::string_view dbname, std::string_view role);
 
+// app.events, partitioned by range with key (id, created): the leaf
+// app.events_2025 and the partitioned app.events_2026, whose leaves (by hash) are
+// app.events_2026_a and app.events_2026_b. The database must have schema app.
+void create_partitioned_events(const PgServer& server, std::string_view dbname);
+
+// The leaf partitions of app.events, quoted as the tool quotes them.
+inline const std::vector<std::string> kEventsLeaves = {
+    R"("app"."events_2025")", R"("app"."events_2026_a")", R"("app"."events_2026_b")"};
+inline constexpr std::string_view kEventsRoot = R"("app"."events")";
+inline constexpr std::string_view kEventsMiddle = R"("app"."events_2026")";
+
 // --host localhost --port … --username … --dbname …
 [[nodiscard]] std::vector<std::string> connection_args(const Login& login);
 
@@ -59,5 +70,14 @@ struct ToolReport {
 // there is none or when it does not run cleanly.
 void apply_remediation(const PgServer& server, std::string_view dbname,
                        const nlohmann::json& check);
+
+// The tool's `--format sql` script as `login` (plus extra arguments), and that
+// script run by the admin with `psql -v ON_ERROR_STOP=1 -f` in login.dbname.
+struct AppliedScript {
+  ProcessResult script;
+  ProcessResult applied;
+};
+[[nodiscard]] AppliedScript apply_sql_format_script(const Login& login,
+                                                    const std::vector<std::string>& extra = {});
 
 }  // namespace cdcpreflight::integration

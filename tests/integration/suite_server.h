@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "pg_server.h"
@@ -30,6 +31,31 @@ class ServerSuite : public ::testing::Test {
       error_ = failure.what();
       server_.reset();
     }
+  }
+
+  // start_server(), for a suite about servers older than `major`: from a bin dir
+  // of a newer major, every test skips, saying so, and no server is started.
+  static void start_server_older_than(int major, const PgServerOptions& options,
+                                      const std::function<void(PgServer&)>& prepare = {}) {
+    if (PgServer::unavailable_reason(options.bin_dir).empty()) {
+      int found = 0;
+      try {
+        found = PgServer::major_version_of(options.bin_dir);
+      } catch (const std::exception& failure) {
+        error_ = failure.what();
+        skip_reason_.clear();
+        return;
+      }
+      if (found >= major) {
+        error_.clear();
+        skip_reason_ = "the server is PostgreSQL " + std::to_string(found) +
+                       "; this suite is about servers older than " + std::to_string(major) +
+                       " (set CDCP_PG_BINDIR to the bin dir of one, as the matrix entry "
+                       "integration.pg11.* does)";
+        return;
+      }
+    }
+    start_server(options, prepare);
   }
 
   // From TearDownTestSuite().

@@ -121,6 +121,18 @@ std::map<std::string, std::string> all_pass_except(
   return result;
 }
 
+int server_major(const nlohmann::json& report) {
+  const nlohmann::json version = field(report, "/target/server_version_num");
+  return version.is_number_integer() ? version.get<int>() / 10000 : 0;
+}
+
+std::map<std::string, std::string> all_pass_on_major_except(
+    int major, const std::map<std::string, std::string>& expected) {
+  std::map<std::string, std::string> with_version = expected;
+  if (major < kOldestSupportedMajor) with_version.emplace("server.version", "fail");
+  return all_pass_except(with_version);
+}
+
 std::string remediation_sql(const nlohmann::json& check) {
   std::string script;
   if (!check.is_object() || !check.contains("remediation")) return script;

@@ -50,6 +50,20 @@ namespace cdcpreflight::integration {
 // The check's remediation.sql statements as one script, each ending with ';'.
 [[nodiscard]] std::string remediation_sql(const nlohmann::json& check);
 
+// The major version of the server the report is about (target.server_version_num
+// / 10000), 0 when the report has none. Tests branch on it, so that one test
+// asserts what each major shows.
+[[nodiscard]] int server_major(const nlohmann::json& report);
+
+// The oldest major cdc-preflight supports: server.version fails before it.
+inline constexpr int kOldestSupportedMajor = 12;
+
+// all_pass_except(expected), and server.version failing on a major older than
+// kOldestSupportedMajor (unless expected says otherwise): what a report of that
+// major shows when nothing else is wrong.
+[[nodiscard]] std::map<std::string, std::string> all_pass_on_major_except(
+    int major, const std::map<std::string, std::string>& expected);
+
 // Summary, details, remediation steps and commands: one per line.
 [[nodiscard]] std::string check_text(const nlohmann::json& check);
 

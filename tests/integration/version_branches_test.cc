@@ -1,0 +1,315 @@
+// One test per version-dependent branch of what the tool asks and answers
+// (src/gather/queries.cc, src/checks/): each runs on every major of the matrix
+// and asserts what a real server of that major shows, deciding by the report's
+// target.server_version_num which branch applies.
+//   FOR TABLES IN SCHEMA (pg_publication_namespace)          15+
+//   publish_via_partition_root (pubviaroot)                   13+
+//   a partitioned table in a publication (else its leaves)    13+
+//   pubtruncate                                               11+
+//   server.version                                            12+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scenario.h"
+#include "suite_server.h"
+#include "tool.h"
+
+namespace cdcpreflight::integration {
+namespace {
+
+constexpr std::string_view kClickpipesUser = "clickpipes_user";
+
+// The first major where each feature exists.
+constexpr int kSchemaPublications = 15;       // FOR TABLES IN SCHEMA
+constexpr int kPartitionedPublications = 13;  // partitioned tables, publish_via_partition_root
+
+class VersionBranches : public ServerSuite {
+ protected:
+  static void SetUpTestSuite() {
+    start_server(ready_aurora(), [](PgServer& server) {
+      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
+    });
+  }
+  static void TearDownTestSuite() { stop_server(); }
+
+  void SetUp() override {
+    ServerSuite::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    major_ = server().major_version();
+  }
+
+  // This test's database: schema app (customers, orders) readable by
+  // clickpipes_user, and no publication.
+  [[nodiscard]] Login unpublished_login() const {
+    create_app_database(server(), test_slug());
+    grant_app_access(server(), test_slug(), kClickpipesUser);
+    return login();
+  }
+
+  // The same with the partitioned app.events (and its partitions) readable too.
+  [[nodiscard]] Login unpublished_login_with_events() const {
+    create_app_database(server(), test_slug());
+    create_partitioned_events(server(), test_slug());
+    grant_app_access(server(), test_slug(), kClickpipesUser);
+    return login();
+  }
+
+  [[nodiscard]] Login login() const {
+    return Login{server(), std::string(kClickpipesUser), std::string(kRolePassword), test_slug()};
+  }
+
+  // The tool as clickpipes_user, checking that the report is about this major.
+  [[nodiscard]] ToolReport check_this_major(const Login& login,
+                                            const std::vector<std::string>& extra = {}) const {
+    ToolReport result = check_as(login, extra);
+    EXPECT_EQ(server_major(result.report), major_) << describe_result(result.run);
+    EXPECT_EQ(field(result.report, "/summary/error"), 0) << describe_result(result.run);
+    return result;
+  }
+
+  // Exit code and statuses when nothing but `expected` (and, before 12, the
+  // version) is wrong.
+  void expect_only(const ToolReport& result,
+                   const std::map<std::string, std::string>& expected) const {
+    const std::map<std::string, std::string> statuses_expected =
+        all_pass_on_major_except(major_, expected);
+    bool fails = false;
+    for (const auto& [id, status] : statuses_expected) fails = fails || status == "fail";
+    EXPECT_EQ(result.run.exit_code, fails ? 1 : 0) << describe_result(result.run);
+    EXPECT_EQ(statuses(result.report), statuses_expected);
+  }
+
+  int major_ = 0;
+};
+
+// The number of times `part` occurs in `text`.
+std::size_t occurrences(const std::string& text, std::string_view part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+// server_version_num comes from the server, and the verdict follows it.
+TEST_F(VersionBranches, ServerVersionPassesFrom12AndFailsBefore) {
+  const Login login = unpublished_login();
+  create_publication_for_all_tables(server(), login.dbname);
+  const ToolReport result = check_this_major(login);
+
+  EXPECT_EQ(std::to_string(field(result.report, "/target/server_version_num").get<int>()) + "\n",
+            server().sql("SHOW server_version_num;"));
+  EXPECT_EQ(field(result.report, "/target/server_version").get<std::string>() + "\n",
+            server().sql("SHOW server_version;"));
+  expect_only(result, {});
+  const std::string summary = check(result.report, "server.version").value("summary", "");
+  if (major_ < kOldestSupportedMajor) {
+    EXPECT_NE(summary.find("older than 12"), std::string::npos) << summary;
+  } else {
+    EXPECT_EQ(summary,
+              "PostgreSQL " + field(result.report, "/target/server_version").get<std::string>());
+  }
+}
+
+// 15+: a FOR TABLES IN SCHEMA publication publishes every table of the schema,
+// and only those. Before 15 there is no such publication (the server refuses the
+// syntax), and the tool must not ask for pg_publication_namespace: the same
+// schema is published table by table, with the same verdicts.
+TEST_F(VersionBranches, SchemaPublicationCoversItsTablesFrom15) {
+  const Login login = unpublished_login();
+  (void)server().sql(
+      "CREATE SCHEMA extra;\n"
+      "CREATE TABLE extra.audit (id bigint PRIMARY KEY, note text);\n"
+      "GRANT USAGE ON SCHEMA extra TO clickpipes_user;\n"
+      "GRANT SELECT ON extra.audit TO clickpipes_user;\n",
+      login.dbname);
+  const std::string by_schema =
+      "CREATE PUBLICATION clickpipes_publication FOR TABLES IN SCHEMA app;";
+  if (major_ >= kSchemaPublications) {
+    (void)server().sql(by_schema, login.dbname);
+  } else {
+    const ProcessResult refused = server().try_sql(by_schema, login.dbname);
+    EXPECT_NE(refused.exit_code, 0) << "PostgreSQL " << major_ << " took FOR TABLES IN SCHEMA";
+    (void)server().sql(
+        "CREATE PUBLICATION clickpipes_publication FOR TABLE app.customers, app.orders;",
+        login.dbname);
+  }
+
+  const ToolReport before = check_this_major(login);
+  expect_only(before, {{"publication.tables", "fail"}});
+  const std::string exists = check(before.report, "publication.exists").value("summary", "");
+  EXPECT_NE(exists.find(major_ >= kSchemaPublications ? "(listed tables and schemas)"
+                                                      : "(listed tables)"),
+            std::string::npos)
+      << exists;
+  const nlohmann::json& tables = check(before.report, "publication.tables");
+  const std::string text = check_text(tables);
+  EXPECT_NE(text.find("audit"), std::string::npos) << text;
+  EXPECT_EQ(text.find("customers"), std::string::npos) << "published through its schema:\n" << text;
+  EXPECT_EQ(text.find("orders"), std::string::npos) << "published through its schema:\n" << text;
+  EXPECT_EQ(remediation_sql(tables),
+            "ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE \"extra\".\"audit\";\n");
+
+  const ToolReport app_only = check_this_major(login, {"--schema", "app"});
+  expect_only(app_only, {});
+
+  apply_remediation(server(), login.dbname, tables);
+  expect_only(check_this_major(login), {});
+}
+
+// 13+: with a partitioned table in scope, the CREATE PUBLICATION fix sets
+// publish_via_partition_root = true. Before 13 the option does not exist (the
+// server refuses it), and the fix must not carry it.
+TEST_F(VersionBranches, CreatePublicationSetsPublishViaPartitionRootFrom13) {
+  const Login login = unpublished_login_with_events();
+  const ToolReport before = check_this_major(login);
+  expect_only(before, {{"publication.exists", "fail"}, {"publication.tables", "skip"}});
+  const nlohmann::json& missing = check(before.report, "publication.exists");
+  const std::string create = remediation_sql(missing);
+  if (major_ >= kPartitionedPublications) {
+    EXPECT_EQ(create,
+              "CREATE PUBLICATION \"clickpipes_publication\" FOR ALL TABLES "
+              "WITH (publish_via_partition_root = true);\n");
+  } else {
+    EXPECT_EQ(create, "CREATE PUBLICATION \"clickpipes_publication\" FOR ALL TABLES;\n");
+    const ProcessResult refused = server().try_sql(
+        "CREATE PUBLICATION probe FOR ALL TABLES WITH (publish_via_partition_root = true);",
+        login.dbname);
+    EXPECT_NE(refused.exit_code, 0)
+        << "PostgreSQL " << major_ << " took publish_via_partition_root";
+  }
+
+  apply_remediation(server(), login.dbname, missing);
+  expect_only(check_this_major(login), {});
+}
+
+// Without a partitioned table in scope, no major gets the option.
+TEST_F(VersionBranches, CreatePublicationWithoutPartitionedTablesHasNoOptions) {
+  const Login login = unpublished_login();
+  const ToolReport before = check_this_major(login);
+  EXPECT_EQ(remediation_sql(check(before.report, "publication.exists")),
+            "CREATE PUBLICATION \"clickpipes_publication\" FOR ALL TABLES;\n");
+}
+
+// A FOR TABLE publication of a scope with a partitioned table: from 13 it lists
+// the root, with publish_via_partition_root; before 13, where a partitioned
+// table cannot be in a publication, it lists the root's leaf partitions (not the
+// partitioned partition in between). The --format sql script, run by the admin,
+// makes the scope green on every major.
+TEST_F(VersionBranches, CreatePublicationForTableListsTheRootFrom13AndItsLeavesBefore) {
+  const Login login = unpublished_login_with_events();
+  const std::vector<std::string> scope = {"--schema", "app"};
+  const ToolReport before = check_this_major(login, scope);
+  expect_only(before, {{"publication.exists", "fail"}, {"publication.tables", "skip"}});
+  const std::string create = remediation_sql(check(before.report, "publication.exists"));
+  EXPECT_NE(create.find("CREATE PUBLICATION \"clickpipes_publication\" FOR TABLE "),
+            std::string::npos)
+      << create;
+  EXPECT_NE(create.find(R"("app"."customers")"), std::string::npos) << create;
+  EXPECT_NE(create.find(R"("app"."orders")"), std::string::npos) << create;
+  EXPECT_EQ(create.find(kEventsMiddle), std::string::npos) << create;
+  if (major_ >= kPartitionedPublications) {
+    EXPECT_EQ(occurrences(create, kEventsRoot), 1U) << create;
+    for (const auto& leaf : kEventsLeaves)
+      EXPECT_EQ(create.find(leaf), std::string::npos) << create;
+    EXPECT_NE(create.find("WITH (publish_via_partition_root = true)"), std::string::npos) << create;
+  } else {
+    EXPECT_EQ(create.find(kEventsRoot), std::string::npos) << create;
+    for (const auto& leaf : kEventsLeaves) EXPECT_EQ(occurrences(create, leaf), 1U) << create;
+    EXPECT_EQ(create.find("publish_via_partition_root"), std::string::npos) << create;
+  }
+
+  const AppliedScript fixed = apply_sql_format_script(login, scope);
+  EXPECT_EQ(fixed.applied.exit_code, 0) << fixed.script.out << "\n"
+                                        << describe_result(fixed.applied);
+  expect_only(check_this_major(login, scope), {});
+}
+
+// A partitioned table is published through its root from 13 (the root in the
+// publication covers it; leaves alone do not), and through all of its leaf
+// partitions before 13. publication.tables asks for what is missing, as the
+// server of that major accepts it.
+TEST_F(VersionBranches, MissingPartitionedTableIsAddedByItsRootFrom13AndByItsLeavesBefore) {
+  const Login login = unpublished_login_with_events();
+  (void)server().sql(
+      "CREATE PUBLICATION clickpipes_publication\n"
+      "  FOR TABLE app.customers, app.orders, app.events_2025;",
+      login.dbname);
+
+  const ToolReport before = check_this_major(login);
+  expect_only(before, {{"publication.tables", "fail"}});
+  const nlohmann::json& tables = check(before.report, "publication.tables");
+  const std::string text = check_text(tables);
+  EXPECT_NE(text.find("events"), std::string::npos) << text;
+  EXPECT_EQ(text.find("customers"), std::string::npos) << text;
+  const std::string add = remediation_sql(tables);
+  EXPECT_NE(add.find("ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE "), std::string::npos)
+      << add;
+  EXPECT_EQ(add.find(kEventsMiddle), std::string::npos) << add;
+  EXPECT_EQ(add.find(kEventsLeaves[0]), std::string::npos) << "already published:\n" << add;
+  if (major_ >= kPartitionedPublications) {
+    EXPECT_EQ(add, "ALTER PUBLICATION \"clickpipes_publication\" ADD TABLE \"app\".\"events\";\n");
+  } else {
+    EXPECT_EQ(occurrences(add, kEventsLeaves[1]), 1U) << add;
+    EXPECT_EQ(occurrences(add, kEventsLeaves[2]), 1U) << add;
+    EXPECT_EQ(add.find(kEventsRoot), std::string::npos) << add;
+  }
+
+  apply_remediation(server(), login.dbname, tables);
+  expect_only(check_this_major(login), {});
+}
+
+// What a completed setup leaves behind for a partitioned table on each major:
+// the root in the publication (13+), every leaf partition (before 13).
+TEST_F(VersionBranches, PartitionedTableIsCoveredByItsRootFrom13AndByAllItsLeavesBefore) {
+  const Login login = unpublished_login_with_events();
+  if (major_ >= kPartitionedPublications) {
+    (void)server().sql(
+        "CREATE PUBLICATION clickpipes_publication FOR TABLE app.customers, app.orders,\n"
+        "  app.events WITH (publish_via_partition_root = true);",
+        login.dbname);
+  } else {
+    const ProcessResult refused =
+        server().try_sql("CREATE PUBLICATION probe FOR TABLE app.events;", login.dbname);
+    EXPECT_NE(refused.exit_code, 0)
+        << "PostgreSQL " << major_ << " took a partitioned table in a publication";
+    (void)server().sql(
+        "CREATE PUBLICATION clickpipes_publication FOR TABLE app.customers, app.orders,\n"
+        "  app.events_2025, app.events_2026_a, app.events_2026_b;",
+        login.dbname);
+  }
+  const ToolReport result = check_this_major(login);
+  expect_only(result, {});
+  EXPECT_EQ(field(result.report, "/scope/partitioned_tables"), 1);
+}
+
+// pubtruncate (11+) and pubviaroot (13+) are read where they exist and never
+// named where they do not: a publication with the options its server has is
+// read without error on every major. (No check judges them yet: when
+// publication.actions and publication.partitions land, assert them here.)
+TEST_F(VersionBranches, PublicationOptionsOfEachMajorAreRead) {
+  const Login login = unpublished_login_with_events();
+  if (major_ >= kPartitionedPublications) {
+    (void)server().sql(
+        "CREATE PUBLICATION clickpipes_publication FOR ALL TABLES\n"
+        "  WITH (publish = 'insert, update, delete, truncate', publish_via_partition_root = true);",
+        login.dbname);
+    EXPECT_EQ(server().sql("SELECT pubtruncate, pubviaroot FROM pg_publication;", login.dbname),
+              "t|t\n");
+  } else {
+    (void)server().sql(
+        "CREATE PUBLICATION clickpipes_publication FOR ALL TABLES\n"
+        "  WITH (publish = 'insert, update, delete, truncate');",
+        login.dbname);
+    EXPECT_EQ(server().sql("SELECT pubtruncate FROM pg_publication;", login.dbname), "t\n");
+    EXPECT_NE(server().try_sql("SELECT pubviaroot FROM pg_publication;", login.dbname).exit_code, 0)
+        << "PostgreSQL " << major_ << " has pubviaroot";
+  }
+  const ToolReport result = check_this_major(login);
+  expect_only(result, {});
+  EXPECT_NE(check(result.report, "publication.exists").value("summary", "").find("FOR ALL TABLES"),
+            std::string::npos)
+      << check(result.report, "publication.exists").dump(2);
+}
+
+}  // namespace
+}  // namespace cdcpreflight::integration
