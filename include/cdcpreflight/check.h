@@ -41,7 +41,7 @@ struct ScopeOptions {
   std::vector<std::string> schemas;  // --schema
   std::vector<std::string> tables;   // --table SCHEMA.TABLE
   std::vector<std::string> skip;     // --skip ID
-  int long_tx_minutes = 5;           // --long-tx-minutes
+  int long_tx_minutes = 5;           // --long-tx-minutes (0: every open transaction)
   bool deep = false;                 // --deep
 };
 

@@ -66,7 +66,7 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) 
       ->group(scope);
   app.add_option("--long-tx-minutes", options.scope.long_tx_minutes,
                  "Age at which an open or prepared transaction is reported")
-      ->check(CLI::Range(1, 10080))
+      ->check(CLI::Range(0, 10080))
       ->capture_default_str()
       ->group(scope);
   app.add_flag("--deep", options.scope.deep,

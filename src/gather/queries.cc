@@ -151,8 +151,8 @@ std::string open_transactions() {
          " coalesce(to_char(query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
          "  '') AS query_start"
          " FROM pg_stat_activity"
-         " WHERE xact_start < now() - interval '1 minute' AND pid <> pg_backend_pid()"
-         " ORDER BY xact_start";
+         " WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()"
+         " ORDER BY xact_start LIMIT 1000";
 }
 
 std::string prepared_transactions() {

@@ -41,7 +41,7 @@ namespace cdcpreflight::queries {
 // One row: can_read_all_stats (of the login role), wal_senders (running).
 [[nodiscard]] std::string stats_visibility();
 
-// Transactions open for at least a minute, ours excluded: pid, user,
+// Open transactions, oldest first (at most 1000), ours excluded: pid, user,
 // backend_type, state, age_seconds, query_start. Other roles' sessions show
 // only with pg_read_all_stats.
 [[nodiscard]] std::string open_transactions();
