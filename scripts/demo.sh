@@ -217,6 +217,10 @@ wal_level = logical
 wal_sender_timeout = 0
 CONF
 start_server restart
+# On Aurora, membership in rds_replication (granted by fix.sql) is what lets a role open
+# replication connections; vanilla PostgreSQL needs the REPLICATION attribute for that.
+psql -h "$DEMO_DIR" -p "$PORT" -U "$ADMIN" -d "$DEMO_DB" -X -w -q -v ON_ERROR_STOP=1 \
+  -c "ALTER ROLE $DEMO_USER WITH REPLICATION"
 
 heading "4. Checking again"
 say "\$ PGPASSWORD=... cdc-preflight -h localhost -p $PORT -U $DEMO_USER -d $DEMO_DB"

@@ -1,6 +1,9 @@
 // --format sql: one reviewed, runnable fix-up script. Statements come in
 // catalogue order (settings, roles, grants, publication, tables), which is also
 // a safe order to apply them; non-SQL steps stay as comments where they belong.
+#include <set>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
@@ -36,6 +39,7 @@ std::string render_sql(const Report& report) {
   out += "-- and run cdc-preflight again.\n";
   out += "\\set ON_ERROR_STOP on\n";
   bool any = false;
+  std::set<std::string> emitted;  // two checks may share a fix (REPLICA IDENTITY FULL)
   for (const CheckResult& check : report.checks) {
     if (check.status != Status::fail && check.status != Status::warn) {
       continue;
@@ -54,7 +58,7 @@ std::string render_sql(const Report& report) {
       out += commented(command, "$ ");
     }
     for (const std::string& sql : fix.sql) {
-      out += sql + "\n";
+      out += emitted.insert(sql).second ? sql + "\n" : commented(sql, "already above: ");
     }
   }
   if (!any) {

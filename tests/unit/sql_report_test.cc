@@ -84,6 +84,23 @@ TEST(SqlReport, HoldsTheStatementsOfWarningChecks) {
   EXPECT_THAT(script, HasSubstr("\nALTER SYSTEM SET \"wal_sender_timeout\" = 0;\n"));
 }
 
+TEST(SqlReport, AStatementTwoChecksShareRunsOnce) {
+  // No key and TOAST-able columns: tables.replica_identity and tables.toast both
+  // fix it with REPLICA IDENTITY FULL.
+  const std::string script =
+      sql_of(FactsBuilder()
+                 .change_table("public", "orders",
+                               [](TableFacts& table) {
+                                 table.has_primary_key = false;
+                                 table.has_toastable_columns = true;
+                               })
+                 .build());
+  const std::string statement = "ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL;";
+  EXPECT_THAT(script, HasSubstr("\n" + statement + "\n"));
+  EXPECT_THAT(script, HasSubstr("-- already above: " + statement + "\n"));
+  EXPECT_EQ(script.find("\n" + statement), script.rfind("\n" + statement));
+}
+
 TEST(SqlReport, StepsAndCommandsAreComments) {
   const std::string script = sql_of(FactsBuilder()
                                         .setting("wal_level", "replica")
