@@ -149,7 +149,8 @@ struct ReplicationSlotFacts {
 struct ActivityFacts {
   // Superuser or member of pg_read_all_stats: other roles' sessions are visible.
   bool can_read_all_stats = false;
-  std::vector<OpenTransaction> transactions;  // open ones, oldest first (1000 at most), ours excluded
+  std::vector<OpenTransaction>
+      transactions;  // open ones, oldest first (1000 at most), ours excluded
   std::vector<PreparedTransaction> prepared;
   std::vector<ReplicationSlotFacts> slots;
   int wal_senders = 0;  // WAL sender processes running

@@ -65,6 +65,13 @@ enum class Color { no, yes };
 
 [[nodiscard]] std::string render_text(const Report& report, Color color);
 [[nodiscard]] std::string render_json(const Report& report);
+// A report for a ticket or pull-request comment.
+[[nodiscard]] std::string render_markdown(const Report& report);
+// JUnit XML: warnings pass (in <system-out>) unless Strict::yes.
+[[nodiscard]] std::string render_junit(const Report& report, Strict strict);
+// GitHub Actions workflow commands (::error / ::warning / ::notice).
+[[nodiscard]] std::string render_github(const Report& report, Strict strict);
+
 // The check catalogue (`cdc-preflight checks`); docs/checks.md is the Markdown.
 [[nodiscard]] std::string render_catalogue_text();
 [[nodiscard]] std::string render_catalogue_json();

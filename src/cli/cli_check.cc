@@ -13,7 +13,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cdcpreflight/report.h"
+#include "facts/redact.h"
 #include "gather/connection.h"
 #include "util/secrets.h"
 #include "version.h"
@@ -82,15 +85,83 @@ bool use_color(const CheckOptions& options) {
 }
 
 std::string render(const Report& report, const CheckOptions& options) {
+  const Strict strict = options.strict ? Strict::yes : Strict::no;
   switch (options.format) {
     case Format::json:
       return render_json(report);
+    case Format::junit:
+      return render_junit(report, strict);
+    case Format::markdown:
+      return render_markdown(report);
     case Format::sql:
       return render_sql(report);
+    case Format::github:
+      return render_github(report, strict);
     case Format::text:
       break;
   }
   return render_text(report, use_color(options) ? Color::yes : Color::no);
+}
+
+bool write_output(const CheckOptions& options, std::ofstream& file, const std::string& text) {
+  if (options.output.empty()) {
+    std::cout << text << std::flush;
+    return true;
+  }
+  file << text;
+  file.close();
+  if (!file) {
+    fmt::print(stderr, "{}: error: cannot write {}\n", kToolName, options.output);
+    return false;
+  }
+  return true;
+}
+
+// --format github: GitHub shows the Markdown report on the run's summary page.
+void append_step_summary(const Report& report) {
+  const char* path = std::getenv("GITHUB_STEP_SUMMARY");
+  if (path == nullptr || *path == '\0') {
+    return;
+  }
+  std::ofstream summary(path, std::ios::out | std::ios::app | std::ios::binary);
+  summary << scrub_secrets(render_markdown(report)) << "\n";
+  if (!summary) {
+    spdlog::warn("could not append the report to GITHUB_STEP_SUMMARY ({})", path);
+  }
+}
+
+// check --from FILE: a snapshot written by `collect`. A bad file is an input
+// error (exit 2) with one line saying what is wrong, never a crash.
+std::optional<Facts> load_snapshot(CheckOptions& options) {
+  const auto refuse = [&](const std::string& why) {
+    fmt::print(stderr, "{}: error: {}: {}\n", kToolName, options.from, why);
+    return std::nullopt;
+  };
+  std::ifstream in(options.from, std::ios::in | std::ios::binary);
+  if (!in) {
+    return refuse(std::strerror(errno));
+  }
+  Facts facts;
+  try {
+    const nlohmann::json json = nlohmann::json::parse(in);
+    if (!json.is_object() || !json.contains("facts_version")) {
+      return refuse("not a cdc-preflight snapshot (no facts_version)");
+    }
+    facts = json.get<Facts>();
+  } catch (const std::exception& error) {
+    return refuse(fmt::format("not a valid snapshot: {}", error.what()));
+  }
+  if (!options.scope.user.empty() && options.scope.user != facts.user) {
+    return refuse(fmt::format("the snapshot was gathered for role {}, not {}", facts.user,
+                              options.scope.user));
+  }
+  if (options.publication_given && options.scope.publication != facts.publication) {
+    return refuse(fmt::format("the snapshot was gathered for publication {}, not {}",
+                              facts.publication, options.scope.publication));
+  }
+  options.scope.publication = facts.publication;
+  options.scope.deep = facts.slot_probe.attempted;
+  return facts;
 }
 
 }  // namespace
@@ -107,46 +178,61 @@ ExitCode run_check(CheckOptions options) {
       return ExitCode::usage;
     }
   }
-  if (options.prompt_password) {
-    auto password = prompt_password();
-    if (!password) {
-      fmt::print(stderr,
-                 "{}: error: -W needs a terminal to prompt on; use PGPASSWORD or "
-                 "~/.pgpass instead\n",
-                 kToolName);
+  Facts facts;
+  if (!options.from.empty()) {
+    auto loaded = load_snapshot(options);
+    if (!loaded) {
       return ExitCode::usage;
     }
-    options.connect.password = std::move(*password);
+    facts = std::move(*loaded);
+  } else {
+    if (options.prompt_password) {
+      auto password = prompt_password();
+      if (!password) {
+        fmt::print(stderr,
+                   "{}: error: -W needs a terminal to prompt on; use PGPASSWORD or "
+                   "~/.pgpass instead\n",
+                   kToolName);
+        return ExitCode::usage;
+      }
+      options.connect.password = std::move(*password);
+    }
+    GatherOptions gather_options;
+    gather_options.user = options.scope.user;
+    gather_options.publication = options.scope.publication;
+    gather_options.statement_timeout_seconds = options.statement_timeout_seconds;
+    gather_options.deep = options.scope.deep;
+    try {
+      facts = gather(options.connect, gather_options);
+    } catch (const InvalidConninfo& error) {
+      fmt::print(stderr, "{}: error: {}\n", kToolName, error.what());
+      return ExitCode::usage;
+    }
   }
+  const bool connection_failed =
+      facts.connection.failure != ConnectionFailure::none || !facts.connection.connected;
 
-  GatherOptions gather_options;
-  gather_options.user = options.scope.user;
-  gather_options.publication = options.scope.publication;
-  gather_options.statement_timeout_seconds = options.statement_timeout_seconds;
-  gather_options.deep = options.scope.deep;
-  Facts facts;
-  try {
-    facts = gather(options.connect, gather_options);
-  } catch (const InvalidConninfo& error) {
-    fmt::print(stderr, "{}: error: {}\n", kToolName, error.what());
-    return ExitCode::usage;
+  if (options.command == Command::collect) {
+    const Facts snapshot = options.redact ? redact(facts) : facts;
+    const std::string written = scrub_secrets(nlohmann::json(snapshot).dump(
+                                    2, ' ', false, nlohmann::json::error_handler_t::replace)) +
+                                "\n";
+    if (!write_output(options, file, written)) {
+      return ExitCode::usage;
+    }
+    return connection_failed ? ExitCode::connection : ExitCode::ready;
   }
 
   const Scope scope = resolve_scope(facts, options.scope);
   const Report report = build_report(facts, scope, run_checks(facts, scope),
                                      options.strict ? Strict::yes : Strict::no);
-  const std::string rendered = scrub_secrets(render(report, options));
-  if (options.output.empty()) {
-    std::cout << rendered << std::flush;
-  } else {
-    file << rendered;
-    file.close();
-    if (!file) {
-      fmt::print(stderr, "{}: error: cannot write {}\n", kToolName, options.output);
-      return ExitCode::usage;
-    }
+  if (!write_output(options, file, scrub_secrets(render(report, options)))) {
+    return ExitCode::usage;
   }
-  if (facts.connection.failure != ConnectionFailure::none || !facts.connection.connected) {
+  if (options.format == Format::github) {
+    append_step_summary(report);
+  }
+  if (connection_failed) {
     return ExitCode::connection;
   }
   return report.summary.ready ? ExitCode::ready : ExitCode::not_ready;

@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include <charconv>
+#include <map>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -24,7 +25,7 @@ constexpr const char* kFooter =
     "Exit codes: 0 ready, 1 not ready, 2 usage or input error, 3 could not connect or "
     "connection lost, 130/143 interrupted.";
 
-void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) {
+void add_check_options(CLI::App& app, CheckOptions& options, std::string& port, Command command) {
   const std::string connection = "Connection";
   app.add_option("-h,--host", options.connect.host, "Database server host or socket directory")
       ->group(connection);
@@ -49,6 +50,19 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) 
       ->check(CLI::Range(1, 86400))
       ->capture_default_str()
       ->group(connection);
+
+  if (command == Command::check) {
+    CLI::Option* from =
+        app.add_option("--from", options.from,
+                       "Evaluate a snapshot written by `collect` instead of a live database")
+            ->group(connection);
+    for (const char* live : {"--host", "--port", "--username", "--dbname", "--password",
+                             "--connect-timeout", "--statement-timeout", "--deep"}) {
+      if (CLI::Option* option = app.get_option_no_throw(live)) {
+        from->excludes(option);
+      }
+    }
+  }
 
   const std::string scope = "Scope";
   app.add_option("--user", options.scope.user,
@@ -79,32 +93,39 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) 
       ->group(scope);
 
   const std::string output = "Output";
-  app.add_option_function<std::string>(
-         "--format",
-         [&options](const std::string& value) {
-           options.format = value == "json"  ? Format::json
-                            : value == "sql" ? Format::sql
-                                             : Format::text;
-         },
-         "Report format (default: text)")
-      ->check(CLI::IsMember({"text", "json", "sql"}))
-      ->type_name("text|json|sql")
-      ->group(output);
-  app.add_option("-o,--output", options.output, "Write the report to FILE (default: stdout)")
-      ->group(output);
-  app.add_option_function<std::string>(
-         "--color",
-         [&options](const std::string& value) {
-           options.color = value == "always"  ? ColorChoice::always
-                           : value == "never" ? ColorChoice::never
-                                              : ColorChoice::automatic;
-         },
-         "Colour in text output (default: auto: on a terminal, unless NO_COLOR is set)")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("auto|always|never")
-      ->group(output);
-  app.add_flag("--strict", options.strict, "Warnings count as failures for the exit code")
-      ->group(output);
+  if (command == Command::collect) {
+    app.add_option("-o,--output", options.output, "Write the snapshot to FILE (default: stdout)")
+        ->group(output);
+    app.add_flag("--redact", options.redact,
+                 "Replace host, database, role, schema and table names by stable placeholders")
+        ->group(output);
+  } else {
+    const std::map<std::string, Format> formats{
+        {"text", Format::text},         {"json", Format::json},   {"sql", Format::sql},
+        {"markdown", Format::markdown}, {"junit", Format::junit}, {"github", Format::github}};
+    app.add_option_function<std::string>(
+           "--format",
+           [&options, formats](const std::string& value) { options.format = formats.at(value); },
+           "Report format (default: text)")
+        ->check(CLI::IsMember({"text", "json", "junit", "markdown", "sql", "github"}))
+        ->type_name("text|json|junit|markdown|sql|github")
+        ->group(output);
+    app.add_option("-o,--output", options.output, "Write the report to FILE (default: stdout)")
+        ->group(output);
+    app.add_option_function<std::string>(
+           "--color",
+           [&options](const std::string& value) {
+             options.color = value == "always"  ? ColorChoice::always
+                             : value == "never" ? ColorChoice::never
+                                                : ColorChoice::automatic;
+           },
+           "Colour in text output (default: auto: on a terminal, unless NO_COLOR is set)")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->type_name("auto|always|never")
+        ->group(output);
+    app.add_flag("--strict", options.strict, "Warnings count as failures for the exit code")
+        ->group(output);
+  }
   app.add_flag_function(
          "-q,--quiet", [&options](std::int64_t) { options.verbosity = -1; },
          "Only errors on stderr")
@@ -116,7 +137,9 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port) 
       ->group(output);
 }
 
-bool is_subcommand(std::string_view arg) { return arg == "check" || arg == "checks"; }
+bool is_subcommand(std::string_view arg) {
+  return arg == "check" || arg == "checks" || arg == "collect";
+}
 
 }  // namespace
 
@@ -146,7 +169,20 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   // As in psql, a flag given twice takes its last value.
   check->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   check->footer(kFooter);
-  add_check_options(*check, options, port);
+  add_check_options(*check, options, port, Command::check);
+
+  CheckOptions collect_options;
+  collect_options.command = Command::collect;
+  collect_options.scope.publication = options.scope.publication;
+  std::string collect_port;
+  CLI::App* collect =
+      app.add_subcommand("collect",
+                         "Write the facts gathered from a live database as a JSON snapshot, for "
+                         "`check --from` (e.g. by support)");
+  collect->set_help_flag("--help", "Print this help and exit");
+  collect->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  collect->footer(kFooter);
+  add_check_options(*collect, collect_options, collect_port, Command::collect);
 
   CatalogueFormat catalogue_format = CatalogueFormat::text;
   CLI::App* checks =
@@ -169,7 +205,9 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
     app.parse(args);
   } catch (const CLI::CallForHelp&) {
-    fmt::print("{}", checks->parsed() ? checks->help(kToolName) : check->help(kToolName));
+    fmt::print("{}", checks->parsed()    ? checks->help(kToolName)
+                     : collect->parsed() ? collect->help(kToolName)
+                                         : check->help(kToolName));
     return parsed;
   } catch (const CLI::CallForVersion&) {
     fmt::print("{} {}\n", kToolName, kToolVersion);
@@ -184,6 +222,11 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     parsed.catalogue = catalogue_format;
     return parsed;
   }
+  if (collect->parsed()) {
+    options = std::move(collect_options);
+    port = collect_port;
+  }
+  options.publication_given = (collect->parsed() ? collect : check)->count("--publication") > 0;
   if (!port.empty()) {
     int number = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);

@@ -20,10 +20,15 @@ enum class ExitCode : int {
   terminated = 143,
 };
 
-enum class Format { text, json, sql };
+enum class Format { text, json, junit, markdown, sql, github };
+enum class Command { check, collect };
 enum class ColorChoice { automatic, always, never };
 
 struct CheckOptions {
+  Command command = Command::check;
+  std::string from;                // check --from FILE: evaluate a snapshot
+  bool redact = false;             // collect --redact
+  bool publication_given = false;  // --publication named explicitly
   ConnectOptions connect;
   bool prompt_password = false;  // -W
   int statement_timeout_seconds = 30;

@@ -1,0 +1,131 @@
+// --format junit: one <testsuite>, a <testcase> per check (classname its group,
+// name its id), read by GitLab, Jenkins and GitHub test reporters.
+#include <fmt/format.h>
+
+#include "cdcpreflight/report.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+// XML 1.0 text: the five entities escaped, characters XML cannot hold dropped.
+std::string xml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        if (byte >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
+          out += c;
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+std::string body(const CheckResult& check) {
+  std::string text = check.summary + "\n";
+  for (const std::string& detail : check.details) {
+    text += "  " + detail + "\n";
+  }
+  const Remediation& fix = check.remediation;
+  if (!fix.empty()) {
+    text += "Fix:\n";
+  }
+  for (const std::string& step : fix.steps) {
+    text += "  - " + step + "\n";
+  }
+  for (const std::string& sql : fix.sql) {
+    text += "  " + sql + "\n";
+  }
+  for (const std::string& command : fix.commands) {
+    text += "  $ " + command + "\n";
+  }
+  if (!fix.docs.empty()) {
+    text += "  Docs: " + fix.docs + "\n";
+  }
+  return xml(text);
+}
+
+}  // namespace
+
+std::string render_junit(const Report& report, Strict strict) {
+  int failures = 0;
+  int errors = 0;
+  int skipped = 0;
+  std::string cases;
+  for (const CheckResult& check : report.checks) {
+    const CheckDefinition* definition = find_check(check.id);
+    const bool can_fail = definition == nullptr || definition->can_fail();
+    const std::string group = check.id.substr(0, check.id.find('.'));
+    cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n", xml(group),
+                         xml(check.id));
+    const std::string message = xml(check.summary);
+    // A warning passes unless --strict; an error in a check that can only warn
+    // is a warning too (the same rule as the exit code).
+    const bool blocks_as_warning = strict == Strict::yes;
+    switch (check.status) {
+      case Status::pass:
+        break;
+      case Status::skip:
+        ++skipped;
+        cases += fmt::format("      <skipped message=\"{}\"/>\n", message);
+        break;
+      case Status::fail:
+        ++failures;
+        cases += fmt::format("      <failure message=\"{}\" type=\"fail\">{}</failure>\n", message,
+                             body(check));
+        break;
+      case Status::error:
+        if (can_fail || blocks_as_warning) {
+          ++errors;
+          cases += fmt::format("      <error message=\"{}\" type=\"error\">{}</error>\n", message,
+                               body(check));
+        } else {
+          cases += fmt::format("      <system-out>{}</system-out>\n", body(check));
+        }
+        break;
+      case Status::warn:
+        if (blocks_as_warning) {
+          ++failures;
+          cases += fmt::format("      <failure message=\"{}\" type=\"warn\">{}</failure>\n",
+                               message, body(check));
+        } else {
+          cases += fmt::format("      <system-out>warning: {}</system-out>\n", body(check));
+        }
+        break;
+    }
+    cases += "    </testcase>\n";
+  }
+  const auto tests = report.checks.size();
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format(
+      "<testsuites name=\"cdc-preflight\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" "
+      "skipped=\"{3}\">\n"
+      "  <testsuite name=\"cdc-preflight {4}\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" "
+      "skipped=\"{3}\" timestamp=\"{5}\">\n",
+      tests, failures, errors, skipped, xml(report.target.host + "/" + report.target.dbname),
+      xml(report.generated_at));
+  out += cases;
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace cdcpreflight
