@@ -149,7 +149,11 @@ std::optional<Facts> load_snapshot(CheckOptions& options) {
     }
     facts = json.get<Facts>();
   } catch (const std::exception& error) {
-    return refuse(fmt::format("not a valid snapshot: {}", error.what()));
+    std::string why = error.what();
+    if (why.size() > 200) {  // a parser quotes the token, which may be megabytes
+      why = why.substr(0, 200) + "…";
+    }
+    return refuse(fmt::format("not a valid snapshot: {}", why));
   }
   if (!options.scope.user.empty() && options.scope.user != facts.user) {
     return refuse(fmt::format("the snapshot was gathered for role {}, not {}", facts.user,

@@ -51,19 +51,6 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port, 
       ->capture_default_str()
       ->group(connection);
 
-  if (command == Command::check) {
-    CLI::Option* from =
-        app.add_option("--from", options.from,
-                       "Evaluate a snapshot written by `collect` instead of a live database")
-            ->group(connection);
-    for (const char* live : {"--host", "--port", "--username", "--dbname", "--password",
-                             "--connect-timeout", "--statement-timeout", "--deep"}) {
-      if (CLI::Option* option = app.get_option_no_throw(live)) {
-        from->excludes(option);
-      }
-    }
-  }
-
   const std::string scope = "Scope";
   app.add_option("--user", options.scope.user,
                  "Role ClickPipes will connect as (default: the login role)")
@@ -135,6 +122,19 @@ void add_check_options(CLI::App& app, CheckOptions& options, std::string& port, 
          [&options](std::int64_t count) { options.verbosity = static_cast<int>(count); },
          "Diagnostics on stderr (-vv: every query)")
       ->group(output);
+  // After every option exists, so that each can be named.
+  if (command == Command::check) {
+    CLI::Option* from =
+        app.add_option("--from", options.from,
+                       "Evaluate a snapshot written by `collect` instead of a live database")
+            ->group(connection);
+    for (const char* live : {"--host", "--port", "--username", "--dbname", "--password",
+                             "--connect-timeout", "--statement-timeout", "--deep"}) {
+      if (CLI::Option* option = app.get_option_no_throw(live)) {
+        from->excludes(option);
+      }
+    }
+  }
 }
 
 bool is_subcommand(std::string_view arg) {

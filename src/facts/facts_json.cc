@@ -1,3 +1,8 @@
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include "cdcpreflight/facts.h"
@@ -26,24 +31,47 @@ struct adl_serializer<std::optional<T>> {
 
 namespace cdcpreflight {
 
-NLOHMANN_JSON_SERIALIZE_ENUM(ConnectionFailure,
-                             {{ConnectionFailure::other, "other"},
-                              {ConnectionFailure::none, "none"},
-                              {ConnectionFailure::dns, "dns"},
-                              {ConnectionFailure::refused, "refused"},
-                              {ConnectionFailure::timeout, "timeout"},
-                              {ConnectionFailure::authentication, "authentication"},
-                              {ConnectionFailure::tls, "tls"},
-                              {ConnectionFailure::database_missing, "database_missing"},
-                              {ConnectionFailure::lost, "lost"}})
+// Enums as strings; an unknown string in a snapshot is an error, never a
+// silent default.
+#define CDCP_STRICT_ENUM_JSON(Type, ...)                                                \
+  void to_json(nlohmann::json& json, const Type& value) {                               \
+    static const std::pair<Type, const char*> kNames[] = __VA_ARGS__;                   \
+    for (const auto& [known, name] : kNames) {                                          \
+      if (known == value) {                                                             \
+        json = name;                                                                    \
+        return;                                                                         \
+      }                                                                                 \
+    }                                                                                   \
+    json = nullptr;                                                                     \
+  }                                                                                     \
+  void from_json(const nlohmann::json& json, Type& value) {                             \
+    static const std::pair<Type, const char*> kNames[] = __VA_ARGS__;                   \
+    const std::string text = json.get<std::string>();                                   \
+    for (const auto& [known, name] : kNames) {                                          \
+      if (text == name) {                                                               \
+        value = known;                                                                  \
+        return;                                                                         \
+      }                                                                                 \
+    }                                                                                   \
+    throw std::runtime_error("unknown " #Type " value \"" + text.substr(0, 40) + "\""); \
+  }
 
-NLOHMANN_JSON_SERIALIZE_ENUM(TableKind, {{TableKind::ordinary, "ordinary"},
-                                         {TableKind::partitioned, "partitioned"}})
-
-NLOHMANN_JSON_SERIALIZE_ENUM(ReplicaIdentity, {{ReplicaIdentity::default_key, "default"},
-                                               {ReplicaIdentity::nothing, "nothing"},
-                                               {ReplicaIdentity::full, "full"},
-                                               {ReplicaIdentity::index, "index"}})
+CDCP_STRICT_ENUM_JSON(ConnectionFailure, {{ConnectionFailure::other, "other"},
+                                          {ConnectionFailure::none, "none"},
+                                          {ConnectionFailure::dns, "dns"},
+                                          {ConnectionFailure::refused, "refused"},
+                                          {ConnectionFailure::timeout, "timeout"},
+                                          {ConnectionFailure::authentication, "authentication"},
+                                          {ConnectionFailure::tls, "tls"},
+                                          {ConnectionFailure::database_missing, "database_missing"},
+                                          {ConnectionFailure::lost, "lost"}})
+CDCP_STRICT_ENUM_JSON(TableKind,
+                      {{TableKind::ordinary, "ordinary"}, {TableKind::partitioned, "partitioned"}})
+CDCP_STRICT_ENUM_JSON(ReplicaIdentity, {{ReplicaIdentity::default_key, "default"},
+                                        {ReplicaIdentity::nothing, "nothing"},
+                                        {ReplicaIdentity::full, "full"},
+                                        {ReplicaIdentity::index, "index"}})
+#undef CDCP_STRICT_ENUM_JSON
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConnectionFacts, connected, failure,
                                                 failure_message, host, port, dbname, connected_as,
@@ -178,7 +206,51 @@ void to_json(nlohmann::json& json, const Facts& facts) {
   };
 }
 
+namespace {
+
+// Integers that land in an `int`; every other number must fit an int64.
+bool is_int_field(const std::string& key) {
+  return key == "port" || key == "version_num" || key == "timeline" || key == "pid" ||
+         key == "wal_senders" || key == "facts_version";
+}
+
+// A snapshot may come from anywhere: numbers must be integers of the right
+// range (nlohmann would wrap them silently), and nesting is bounded.
+void check_numbers(const nlohmann::json& json, const std::string& key, int depth) {
+  if (depth > 32) {
+    throw std::runtime_error("nested too deeply");
+  }
+  if (json.is_number_float()) {
+    throw std::runtime_error("\"" + key + "\" is not an integer");
+  }
+  if (json.is_number_unsigned() &&
+      json.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    throw std::runtime_error("\"" + key + "\" is out of range");
+  }
+  if (json.is_number_integer() && is_int_field(key)) {
+    const auto value = json.get<std::int64_t>();
+    if (value < INT32_MIN || value > INT32_MAX) {
+      throw std::runtime_error("\"" + key + "\" is out of range");
+    }
+  }
+  if (json.is_object()) {
+    for (const auto& [name, value] : json.items()) {
+      check_numbers(value, name, depth + 1);
+    }
+  } else if (json.is_array()) {
+    for (const auto& value : json) {
+      check_numbers(value, key, depth + 1);
+    }
+  }
+}
+
+}  // namespace
+
 void from_json(const nlohmann::json& json, Facts& facts) {
+  check_numbers(json, "", 0);
+  if (!json.at("errors").is_object()) {
+    throw std::runtime_error("\"errors\" is not an object");
+  }
   if (json.at("facts_version").get<int>() != kFactsVersion) {
     throw std::runtime_error("unsupported facts_version " + json.at("facts_version").dump() +
                              " (this cdc-preflight reads " + std::to_string(kFactsVersion) + ")");

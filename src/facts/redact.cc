@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -73,8 +74,13 @@ std::string redacted_host(const std::string& host) {
   return "host-1.invalid";
 }
 
-// Replaces every known name in a free-text message (an error from the server).
+// Replaces every known name in a free-text message (an error from the server),
+// and any IP address: libpq names the address it resolved the host to.
 std::string scrub(std::string text, const std::vector<std::pair<std::string, std::string>>& names) {
+  static const std::regex ipv4(R"(\b\d{1,3}(\.\d{1,3}){3}\b)");
+  static const std::regex ipv6(R"(\(([0-9A-Fa-f]{0,4}:){2,}[0-9A-Fa-f.:%\w]*\))");
+  text = std::regex_replace(text, ipv6, "(2001:db8::1)");
+  text = std::regex_replace(text, ipv4, "192.0.2.1");
   for (const auto& [name, placeholder] : names) {
     if (name.size() < 2) {
       continue;  // a one-letter name would mangle the message, and says little

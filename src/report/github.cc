@@ -3,15 +3,16 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "util/utf8.h"
 
 namespace cdcpreflight {
 
 namespace {
 
-// A command's message: %, CR and LF encoded.
-std::string escape_message(std::string_view text) {
+// A command's message: %, CR and LF encoded, invalid UTF-8 replaced.
+std::string escape_message(std::string_view raw) {
   std::string out;
-  for (const char c : text) {
+  for (const char c : valid_utf8(raw)) {
     switch (c) {
       case '%':
         out += "%25";

@@ -3,16 +3,25 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "util/utf8.h"
 
 namespace cdcpreflight {
 
 namespace {
 
-// XML 1.0 text: the five entities escaped, characters XML cannot hold dropped.
-std::string xml(std::string_view text) {
+// XML 1.0 text: the five entities escaped, characters XML cannot hold dropped,
+// invalid UTF-8 replaced. In an attribute, line breaks are kept as references
+// (a parser would turn raw ones into spaces).
+enum class In { text, attribute };
+std::string xml(std::string_view raw, In in = In::text) {
+  const std::string text = valid_utf8(raw);
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
+    if (in == In::attribute && (c == '\n' || c == '\r')) {
+      out += c == '\n' ? "&#10;" : "&#13;";
+      continue;
+    }
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '&':
@@ -77,7 +86,7 @@ std::string render_junit(const Report& report, Strict strict) {
     const std::string group = check.id.substr(0, check.id.find('.'));
     cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n", xml(group),
                          xml(check.id));
-    const std::string message = xml(check.summary);
+    const std::string message = xml(check.summary, In::attribute);
     // A warning passes unless --strict; an error in a check that can only warn
     // is a warning too (the same rule as the exit code).
     const bool blocks_as_warning = strict == Strict::yes;

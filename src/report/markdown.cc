@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "util/utf8.h"
 
 namespace cdcpreflight {
 
@@ -56,9 +57,7 @@ const char* mark(Status status) {
   return "";
 }
 
-}  // namespace
-
-std::string render_markdown(const Report& report) {
+std::string render_markdown_unchecked(const Report& report) {
   const ReportTarget& target = report.target;
   const ReportSummary& summary = report.summary;
   std::string out = fmt::format("## cdc-preflight: {}\n\n", summary.ready ? "ready" : "not ready");
@@ -102,6 +101,12 @@ std::string render_markdown(const Report& report) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const Report& report) {
+  return valid_utf8(render_markdown_unchecked(report));
 }
 
 }  // namespace cdcpreflight
