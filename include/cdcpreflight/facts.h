@@ -107,6 +107,8 @@ struct TableFacts {
   bool row_security = false;                // relrowsecurity
   bool force_row_security = false;          // relforcerowsecurity
   bool owned_by_role = false;               // the role has the owner's privileges
+  bool policy_reads_all =
+      false;  // a SELECT policy USING (true) applies to the role, no restrictive one
 };
 
 // ALTER DEFAULT PRIVILEGES … ON TABLES of one owner, in one schema or (schema
@@ -149,7 +151,8 @@ struct ReplicationSlotFacts {
 struct ActivityFacts {
   // Superuser or member of pg_read_all_stats: other roles' sessions are visible.
   bool can_read_all_stats = false;
-  std::vector<OpenTransaction> transactions;  // open ones, oldest first (1000 at most), ours excluded
+  std::vector<OpenTransaction>
+      transactions;  // open ones, oldest first (1000 at most), ours excluded
   std::vector<PreparedTransaction> prepared;
   std::vector<ReplicationSlotFacts> slots;
   int wal_senders = 0;  // WAL sender processes running
