@@ -107,6 +107,8 @@ struct TableFacts {
   bool row_security = false;                // relrowsecurity
   bool force_row_security = false;          // relforcerowsecurity
   bool owned_by_role = false;               // the role has the owner's privileges
+  bool policy_reads_all =
+      false;  // a SELECT policy USING (true) applies to the role, no restrictive one
 };
 
 // ALTER DEFAULT PRIVILEGES … ON TABLES of one owner, in one schema or (schema

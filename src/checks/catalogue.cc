@@ -112,8 +112,8 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "Proves at the protocol level what ClickPipes will do: pg_hba.conf, poolers and "
               "the replication privilege (as the login role); writes nothing. Live only.",
        .warns = "",
-       .fails = "the connection is refused, classified: no pg_hba.conf replication entry, a "
-                "pooler (PgBouncer, RDS Proxy), a missing privilege, no free WAL sender",
+       .fails = "the connection is refused, classified: a pooler (PgBouncer, RDS Proxy), a "
+                "missing privilege, no free WAL sender, pg_hba.conf",
        .needs = {},
        .evaluate = checks::replication_connect},
       {.id = "grants.schema_usage",

@@ -50,11 +50,14 @@ CheckResult replication_connect(const Facts& facts, const Scope& /*scope*/) {
         "Point ClickPipes at the database itself (the cluster writer endpoint), "
         "not at a connection pooler.");
   } else if (contains(message, "pg_hba.conf")) {
-    summary = "pg_hba.conf has no replication entry for this host and user";
+    // A logical replication connection (replication=database) is matched by
+    // its database name in pg_hba.conf; the `replication` keyword is for
+    // physical replication only.
+    summary = "pg_hba.conf rejects the replication connection";
     fix.steps.push_back(
-        fmt::format("Add a replication line to pg_hba.conf (e.g. `host replication {} "
-                    "<ClickPipes IPs>/32 scram-sha-256`) and reload: the `all` database does not "
-                    "match replication connections.",
+        fmt::format("Allow {} to connect to this database from ClickPipes' addresses in "
+                    "pg_hba.conf (a logical replication connection is matched by database "
+                    "name, like any other), then reload.",
                     login));
     fix.sql.push_back("SELECT pg_reload_conf();");
   } else if (contains(message, "max_wal_senders") || contains(message, "too many")) {

@@ -187,7 +187,8 @@ CheckResult row_security(const Facts& facts, const Scope& scope) {
   for (const std::size_t index : scope.tables) {
     const TableFacts& table = facts.tables[index];
     // Owners bypass their tables' policies unless FORCE ROW LEVEL SECURITY.
-    if (table.row_security && (!table.owned_by_role || table.force_row_security)) {
+    if (table.row_security && (!table.owned_by_role || table.force_row_security) &&
+        !table.policy_reads_all) {
       details.push_back(display_name(table));
       fix.sql.push_back(
           fmt::format("CREATE POLICY cdc_read_all ON {} FOR SELECT TO {} USING (true);",

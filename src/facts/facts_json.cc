@@ -89,7 +89,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TableFacts, schema, name, owner,
                                                 replica_identity, has_primary_key,
                                                 has_replica_identity_index, select, published,
                                                 bytes, has_toastable_columns, row_security,
-                                                force_row_security, owned_by_role)
+                                                force_row_security, owned_by_role, policy_reads_all)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationFacts, exists, name, owner, all_tables,
                                                 insert, update, delete_, truncate, via_root,
                                                 schemas)

@@ -133,6 +133,7 @@ void read_tables(const PGresult* result, std::vector<TableFacts>& tables) {
     table.row_security = row.boolean("row_security");
     table.force_row_security = row.boolean("force_row_security");
     table.owned_by_role = row.boolean("owned_by_role");
+    table.policy_reads_all = row.boolean("policy_reads_all");
   });
 }
 

@@ -80,7 +80,16 @@ std::string tables(int server_version_num) {
       " idx AS (SELECT indrelid, bool_or(indisprimary) AS pk, bool_or(indisreplident) AS ri"
       "  FROM pg_index GROUP BY indrelid),"
       " toast AS (SELECT attrelid FROM pg_attribute"
-      "  WHERE attnum > 0 AND NOT attisdropped AND attstorage <> 'p' GROUP BY attrelid)"
+      "  WHERE attnum > 0 AND NOT attisdropped AND attstorage <> 'p' GROUP BY attrelid),"
+      // The SELECT policies that apply to the role: one permissive USING (true) lets it
+      // read every row, unless a restrictive one narrows them again.
+      " policies AS (SELECT p.polrelid,"
+      "  bool_or(p.polpermissive AND pg_get_expr(p.polqual, p.polrelid) = 'true') AS reads_all,"
+      "  bool_or(NOT p.polpermissive) AS restricted"
+      "  FROM pg_policy p WHERE p.polcmd IN ('r', '*') AND (0::oid = ANY (p.polroles)"
+      "   OR EXISTS (SELECT 1 FROM unnest(p.polroles) AS g(role) WHERE pg_has_role("
+      "    (SELECT oid FROM pg_roles WHERE rolname = {1}), g.role, 'USAGE')))"
+      "  GROUP BY p.polrelid)"
       " SELECT n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,"
       " c.relkind::text AS kind, c.relpersistence::text AS persistence,"
       " c.relispartition AS is_partition, rn.nspname AS root_schema, rc.relname AS root_name,"
@@ -88,21 +97,23 @@ std::string tables(int server_version_num) {
       " coalesce(idx.pk, false) AS has_primary_key,"
       " coalesce(idx.ri, false) AS has_replica_identity_index,"
       " coalesce(has_table_privilege(r.oid, c.oid, 'SELECT'), false) AS can_select,"
-      " (pr.prrelid IS NOT NULL{}) AS published,"
+      " (pr.prrelid IS NOT NULL{0}) AS published,"
       " pg_total_relation_size(c.oid) AS bytes,"
       " toast.attrelid IS NOT NULL AS has_toastable_columns,"
       " c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,"
-      " coalesce(pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role"
+      " coalesce(pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role,"
+      " coalesce(policies.reads_all AND NOT policies.restricted, false) AS policy_reads_all"
       " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      " LEFT JOIN pg_roles r ON r.rolname = {}"
+      " LEFT JOIN pg_roles r ON r.rolname = {1}"
       " LEFT JOIN tree ON tree.relid = c.oid AND c.relispartition"
       " LEFT JOIN pg_class rc ON rc.oid = tree.root"
       " LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
       " LEFT JOIN idx ON idx.indrelid = c.oid"
       " LEFT JOIN toast ON toast.attrelid = c.oid"
+      " LEFT JOIN policies ON policies.polrelid = c.oid"
       " LEFT JOIN pg_publication_rel pr ON pr.prrelid = c.oid"
       "  AND pr.prpubid = (SELECT oid FROM pub)"
-      " WHERE c.relkind IN ('r', 'p') AND {} ORDER BY 1, 2",
+      " WHERE c.relkind IN ('r', 'p') AND {2} ORDER BY 1, 2",
       schema_published, kRoleName, kUserSchemaFilter);
 }
 

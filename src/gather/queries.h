@@ -27,7 +27,8 @@ namespace cdcpreflight::queries {
 // included: schema, name, owner, kind, persistence, is_partition, root_schema,
 // root_name, replica_identity, has_primary_key, has_replica_identity_index,
 // can_select (for $1), published (in publication $2), bytes,
-// has_toastable_columns, row_security, force_row_security, owned_by_role (for $1).
+// has_toastable_columns, row_security, force_row_security, owned_by_role (for $1),
+// policy_reads_all (a SELECT policy lets $1 read every row).
 [[nodiscard]] std::string tables(int server_version_num);
 
 // Zero or one row for publication $2: name, owner, all_tables, insert, update,

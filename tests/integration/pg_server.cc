@@ -24,15 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-// PostgreSQL refuses to run as root: when we are root, its programs run as the
-// `postgres` account, which owns the server directories.
-bool running_as_root() { return ::geteuid() == 0; }
-
-std::vector<std::string> as_server_account(std::vector<std::string> argv) {
-  if (running_as_root()) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-  return argv;
-}
-
 ProcessOptions server_program_options() {
   ProcessOptions options;
   options.inherit_pg_env = InheritPgEnv::no;
@@ -50,6 +41,15 @@ ProcessResult run_checked(const std::vector<std::string>& argv, const ProcessOpt
   return result;
 }
 
+}  // namespace
+
+bool running_as_root() { return ::geteuid() == 0; }
+
+std::vector<std::string> as_server_account(std::vector<std::string> argv) {
+  if (running_as_root()) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+  return argv;
+}
+
 std::string make_server_dir(const std::string& prefix) {
   std::string pattern = "/tmp/" + prefix + "-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
@@ -64,6 +64,8 @@ std::string make_server_dir(const std::string& prefix) {
   }
   return pattern;
 }
+
+namespace {
 
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -122,7 +124,7 @@ TemplateCache& template_cache() {
   return cache;
 }
 
-constexpr std::string_view kPgHba = R"(# cdc-preflight integration tests
+constexpr std::string_view kPgHba = R"(# cdc-preflight integration tests (PgServer::default_hba())
 local   all          postgres                  trust
 local   replication  postgres                  trust
 host    all          all         127.0.0.1/32  scram-sha-256
@@ -209,6 +211,10 @@ PgServer::PgServer(PgServerOptions options) : options_(std::move(options)) {
     if (options_.emulation == Emulation::rds) {
       lines.emplace_back("rds.extensions = 'pg_stat_statements,pgcrypto'");
     }
+    if (options_.tls) {
+      const std::vector<std::string> tls = make_certificates();
+      lines.insert(lines.end(), tls.begin(), tls.end());
+    }
     lines.insert(lines.end(), options_.conf_lines.begin(), options_.conf_lines.end());
     append_conf(lines);
     port_ = free_loopback_port();
@@ -236,6 +242,8 @@ PgServer::PgServer(PgServerOptions options, StandbyOf standby) : options_(std::m
                            "--no-password"}),
         server_program_options());
     append_conf({"# the standby's own address", "hot_standby = on"});
+    // Its own certificates: the primary's directory may go first.
+    if (options_.tls) append_conf(make_certificates());
     port_ = free_loopback_port();
     write_network_conf();
     start();
@@ -289,6 +297,52 @@ std::string PgServer::standby_unavailable_reason() const {
            std::to_string(major_version()) + " server";
   }
   return {};
+}
+
+std::vector<std::string> PgServer::make_certificates() {
+  // As the server's account, in its directory: the key must belong to the
+  // account that runs the server and be private to it.
+  const std::string tls = tls_dir();
+  ProcessOptions options = server_program_options();
+  options.working_dir = dir_;
+  run_checked(as_server_account({"mkdir", "-m", "700", tls}), options);
+  const std::vector<std::string> ec_key = {"-newkey", "ec", "-pkeyopt",
+                                           "ec_paramgen_curve:prime256v1", "-nodes"};
+  std::vector<std::string> ca = {"openssl", "req", "-x509", "-new"};
+  ca.insert(ca.end(), ec_key.begin(), ec_key.end());
+  ca.insert(ca.end(), {"-days", "30", "-subj", "/CN=cdc-preflight integration test CA", "-addext",
+                       "basicConstraints=critical,CA:TRUE", "-addext",
+                       "keyUsage=critical,keyCertSign,cRLSign", "-keyout", tls + "/ca.key", "-out",
+                       tls + "/ca.crt"});
+  run_checked(as_server_account(ca), options);
+  std::vector<std::string> request = {"openssl", "req", "-new"};
+  request.insert(request.end(), ec_key.begin(), ec_key.end());
+  request.insert(request.end(), {"-subj", "/CN=localhost", "-keyout", tls + "/server.key", "-out",
+                                 tls + "/server.csr"});
+  run_checked(as_server_account(request), options);
+  {
+    std::ofstream extensions(tls + "/server.ext", std::ios::trunc);
+    extensions << "subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1\n"
+                  "basicConstraints = CA:FALSE\n"
+                  "extendedKeyUsage = serverAuth\n";
+  }
+  run_checked(
+      as_server_account({"openssl", "x509", "-req", "-in", tls + "/server.csr", "-CA",
+                         tls + "/ca.crt", "-CAkey", tls + "/ca.key", "-CAcreateserial", "-days",
+                         "30", "-extfile", tls + "/server.ext", "-out", tls + "/server.crt"}),
+      options);
+  fs::permissions(tls + "/server.key", fs::perms::owner_read | fs::perms::owner_write);
+  ca_file_ = tls + "/ca.crt";
+  return {"ssl = on", "ssl_cert_file = " + single_quoted(tls + "/server.crt"),
+          "ssl_key_file = " + single_quoted(tls + "/server.key")};
+}
+
+std::string_view PgServer::default_hba() { return kPgHba; }
+
+void PgServer::set_hba(std::string_view content) {
+  std::ofstream hba(data_dir_ + "/pg_hba.conf", std::ios::trunc);
+  hba << content;
+  if (!hba) throw std::runtime_error("cannot write " + data_dir_ + "/pg_hba.conf");
 }
 
 std::string PgServer::log_path() const { return dir_ + "/server.log"; }

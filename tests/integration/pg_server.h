@@ -23,6 +23,10 @@ struct PgServerOptions {
   // Default: $CDCP_PG_BINDIR, else Debian's PostgreSQL 15.
   std::string bin_dir = default_pg_bin_dir();
   Emulation emulation = Emulation::none;
+  // ssl = on with a certificate for localhost, 127.0.0.1 and ::1 signed by a
+  // throwaway CA made with `openssl` in the server's directory (ca_file()), as
+  // every Aurora and RDS endpoint offers TLS. false: a server without TLS.
+  bool tls = true;
   // Appended to postgresql.conf after the harness's own lines, so they win.
   std::vector<std::string> conf_lines;
 
@@ -31,6 +35,15 @@ struct PgServerOptions {
 
 // A loopback TCP port nothing listens on right now.
 [[nodiscard]] int free_loopback_port();
+
+// PostgreSQL (and PgBouncer) refuse to run as root: when we are root, their
+// programs run as the `postgres` account, which owns their directories.
+[[nodiscard]] bool running_as_root();
+// argv, run as the `postgres` account when we are root (runuser).
+[[nodiscard]] std::vector<std::string> as_server_account(std::vector<std::string> argv);
+// A fresh /tmp/PREFIX-XXXXXX directory, owned by the `postgres` account when we
+// are root.
+[[nodiscard]] std::string make_server_dir(const std::string& prefix);
 
 class PgServer {
  public:
@@ -55,6 +68,16 @@ class PgServer {
   [[nodiscard]] const std::string& socket_dir() const { return dir_; }
   [[nodiscard]] const std::string& data_dir() const { return data_dir_; }
   [[nodiscard]] const PgServerOptions& options() const { return options_; }
+  // The CA certificate that signed the server's certificate (sslrootcert), or
+  // empty without options().tls; the server's own certificate and key are beside it.
+  [[nodiscard]] const std::string& ca_file() const { return ca_file_; }
+  [[nodiscard]] std::string tls_dir() const { return dir_ + "/tls"; }
+
+  // The harness's pg_hba.conf: trust for postgres on the unix socket,
+  // scram-sha-256 over TCP for every database and for replication.
+  [[nodiscard]] static std::string_view default_hba();
+  // Replaces pg_hba.conf; takes effect on reload().
+  void set_hba(std::string_view content);
 
   // Runs SQL (psql meta-commands allowed) as the admin over the unix socket,
   // with ON_ERROR_STOP; returns stdout, unaligned and without headers.
@@ -94,6 +117,8 @@ class PgServer {
   [[nodiscard]] std::string log_path() const;
   void append_conf(const std::vector<std::string>& lines) const;
   void write_network_conf() const;
+  // Makes the CA and the server certificate; returns the postgresql.conf lines.
+  [[nodiscard]] std::vector<std::string> make_certificates();
   void start();
   void stop() noexcept;
   void emulate_platform() const;
@@ -103,6 +128,7 @@ class PgServer {
   std::string dir_;
   std::unique_ptr<CleanupGuard> cleanup_;  // in case this process dies first
   std::string data_dir_;
+  std::string ca_file_;
   int port_ = 0;
   bool running_ = false;
 };

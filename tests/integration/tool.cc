@@ -51,19 +51,35 @@ ProcessResult run_tool_with(const std::vector<std::string>& args, const EnvChang
 }  // namespace
 
 const std::vector<std::string>& implemented_checks() {
+  // In catalogue order (`cdc-preflight checks`).
   static const std::vector<std::string> ids = {
       "connection",
+      "connection.tls",
       "server.version",
       "server.platform",
       "endpoint.writer",
       "settings.logical_replication",
       "settings.wal_sender_timeout",
+      "settings.replication_capacity",
+      "settings.wal_retention",
+      "role.login",
       "role.replication",
+      "replication.connect",
       "grants.schema_usage",
       "grants.table_select",
+      "grants.default_privileges",
       "publication.exists",
       "publication.tables",
+      "publication.actions",
+      "publication.partitions",
       "tables.replica_identity",
+      "tables.toast",
+      "tables.names",
+      "tables.unlogged",
+      "tables.rls",
+      "activity.long_transactions",
+      "slots.inactive",
+      "replication.slot_probe",
   };
   return ids;
 }
@@ -117,6 +133,7 @@ std::map<std::string, std::string> all_pass_except(
     const std::map<std::string, std::string>& expected) {
   std::map<std::string, std::string> result;
   for (const auto& id : implemented_checks()) result[id] = "pass";
+  result["replication.slot_probe"] = "skip";  // runs only with --deep
   for (const auto& [id, status] : expected) result[id] = status;
   return result;
 }
@@ -130,7 +147,13 @@ std::map<std::string, std::string> all_pass_on_major_except(
     int major, const std::map<std::string, std::string>& expected) {
   std::map<std::string, std::string> with_version = expected;
   if (major < kOldestSupportedMajor) with_version.emplace("server.version", "fail");
+  if (major < kSlotWalKeepSizeMajor) with_version.emplace("settings.wal_retention", "skip");
   return all_pass_except(with_version);
+}
+
+std::map<std::string, std::string> all_pass_except(
+    const nlohmann::json& report, const std::map<std::string, std::string>& expected) {
+  return all_pass_on_major_except(server_major(report), expected);
 }
 
 std::string remediation_sql(const nlohmann::json& check) {

@@ -43,7 +43,9 @@ namespace cdcpreflight::integration {
 // Status of every implemented check, for EXPECT_EQ against all_pass_except().
 [[nodiscard]] std::map<std::string, std::string> statuses(const nlohmann::json& report);
 
-// "pass" for every implemented check, but for the given ones.
+// "pass" for every implemented check, but for the given ones, and
+// replication.slot_probe, which skips without --deep (pass {"replication.slot_probe",
+// "pass"} with it). What no major decides: tests of a server use the overload below.
 [[nodiscard]] std::map<std::string, std::string> all_pass_except(
     const std::map<std::string, std::string>& expected);
 
@@ -58,11 +60,21 @@ namespace cdcpreflight::integration {
 // The oldest major cdc-preflight supports: server.version fails before it.
 inline constexpr int kOldestSupportedMajor = 12;
 
-// all_pass_except(expected), and server.version failing on a major older than
-// kOldestSupportedMajor (unless expected says otherwise): what a report of that
-// major shows when nothing else is wrong.
+// max_slot_wal_keep_size exists from this major: settings.wal_retention skips before.
+inline constexpr int kSlotWalKeepSizeMajor = 13;
+
+// all_pass_except(expected), and what the major decides (unless expected says
+// otherwise): server.version fails before kOldestSupportedMajor,
+// settings.wal_retention skips before kSlotWalKeepSizeMajor. What a report of
+// that major shows when nothing else is wrong.
 [[nodiscard]] std::map<std::string, std::string> all_pass_on_major_except(
     int major, const std::map<std::string, std::string>& expected);
+
+// all_pass_on_major_except for the major the report is about (server_major):
+// EXPECT_EQ(statuses(result.report), all_pass_except(result.report, {…})).
+// (VersionBranches asserts that the report's major is the server's.)
+[[nodiscard]] std::map<std::string, std::string> all_pass_except(
+    const nlohmann::json& report, const std::map<std::string, std::string>& expected);
 
 // Summary, details, remediation steps and commands: one per line.
 [[nodiscard]] std::string check_text(const nlohmann::json& check);

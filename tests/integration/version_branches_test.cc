@@ -4,11 +4,15 @@
 // target.server_version_num which branch applies.
 //   FOR TABLES IN SCHEMA (pg_publication_namespace)          15+
 //   publish_via_partition_root (pubviaroot)                   13+
+//     and publication.partitions (skips before)
 //   a partitioned table in a publication (else its leaves)    13+
+//   max_slot_wal_keep_size: settings.wal_retention            13+ (skips before)
+//   pg_replication_slots.wal_status: invalidated slots        13+
 //   pubtruncate                                               11+
 //   server.version                                            12+
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
 #include "scenario.h"
@@ -23,6 +27,7 @@ constexpr std::string_view kClickpipesUser = "clickpipes_user";
 // The first major where each feature exists.
 constexpr int kSchemaPublications = 15;       // FOR TABLES IN SCHEMA
 constexpr int kPartitionedPublications = 13;  // partitioned tables, publish_via_partition_root
+constexpr int kSlotWalStatus = 13;            // max_slot_wal_keep_size, wal_status
 
 class VersionBranches : public ServerSuite {
  protected:
@@ -80,8 +85,21 @@ class VersionBranches : public ServerSuite {
     EXPECT_EQ(statuses(result.report), statuses_expected);
   }
 
+  // publication.partitions for a scope with a partitioned table and a
+  // publication published through the root: pass from 13, skip before (where
+  // publish_via_partition_root does not exist).
+  [[nodiscard]] std::string partitions_via_root() const {
+    return major_ >= kPartitionedPublications ? "pass" : "skip";
+  }
+
   int major_ = 0;
 };
+
+// No publication: publication.exists fails, the checks of the publication skip.
+const std::map<std::string, std::string> kNoPublication = {{"publication.exists", "fail"},
+                                                           {"publication.tables", "skip"},
+                                                           {"publication.actions", "skip"},
+                                                           {"publication.partitions", "skip"}};
 
 // The number of times `part` occurs in `text`.
 std::size_t occurrences(const std::string& text, std::string_view part) {
@@ -119,8 +137,11 @@ TEST_F(VersionBranches, SchemaPublicationCoversItsTablesFrom15) {
   (void)server().sql(
       "CREATE SCHEMA extra;\n"
       "CREATE TABLE extra.audit (id bigint PRIMARY KEY, note text);\n"
+      "ALTER TABLE extra.audit REPLICA IDENTITY FULL;\n"
       "GRANT USAGE ON SCHEMA extra TO clickpipes_user;\n"
-      "GRANT SELECT ON extra.audit TO clickpipes_user;\n",
+      "GRANT SELECT ON extra.audit TO clickpipes_user;\n"
+      "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA extra\n"
+      "  GRANT SELECT ON TABLES TO clickpipes_user;\n",
       login.dbname);
   const std::string by_schema =
       "CREATE PUBLICATION clickpipes_publication FOR TABLES IN SCHEMA app;";
@@ -162,7 +183,7 @@ TEST_F(VersionBranches, SchemaPublicationCoversItsTablesFrom15) {
 TEST_F(VersionBranches, CreatePublicationSetsPublishViaPartitionRootFrom13) {
   const Login login = unpublished_login_with_events();
   const ToolReport before = check_this_major(login);
-  expect_only(before, {{"publication.exists", "fail"}, {"publication.tables", "skip"}});
+  expect_only(before, kNoPublication);
   const nlohmann::json& missing = check(before.report, "publication.exists");
   const std::string create = remediation_sql(missing);
   if (major_ >= kPartitionedPublications) {
@@ -179,7 +200,7 @@ TEST_F(VersionBranches, CreatePublicationSetsPublishViaPartitionRootFrom13) {
   }
 
   apply_remediation(server(), login.dbname, missing);
-  expect_only(check_this_major(login), {});
+  expect_only(check_this_major(login), {{"publication.partitions", partitions_via_root()}});
 }
 
 // Without a partitioned table in scope, no major gets the option.
@@ -199,7 +220,7 @@ TEST_F(VersionBranches, CreatePublicationForTableListsTheRootFrom13AndItsLeavesB
   const Login login = unpublished_login_with_events();
   const std::vector<std::string> scope = {"--schema", "app"};
   const ToolReport before = check_this_major(login, scope);
-  expect_only(before, {{"publication.exists", "fail"}, {"publication.tables", "skip"}});
+  expect_only(before, kNoPublication);
   const std::string create = remediation_sql(check(before.report, "publication.exists"));
   EXPECT_NE(create.find("CREATE PUBLICATION \"clickpipes_publication\" FOR TABLE "),
             std::string::npos)
@@ -221,7 +242,7 @@ TEST_F(VersionBranches, CreatePublicationForTableListsTheRootFrom13AndItsLeavesB
   const AppliedScript fixed = apply_sql_format_script(login, scope);
   EXPECT_EQ(fixed.applied.exit_code, 0) << fixed.script.out << "\n"
                                         << describe_result(fixed.applied);
-  expect_only(check_this_major(login, scope), {});
+  expect_only(check_this_major(login, scope), {{"publication.partitions", partitions_via_root()}});
 }
 
 // A partitioned table is published through its root from 13 (the root in the
@@ -235,8 +256,11 @@ TEST_F(VersionBranches, MissingPartitionedTableIsAddedByItsRootFrom13AndByItsLea
       "  FOR TABLE app.customers, app.orders, app.events_2025;",
       login.dbname);
 
+  // From 13 the publication publishes partitions as themselves
+  // (publication.partitions warns, whatever it lists); before 13 there is no choice.
+  const std::string partitions = major_ >= kPartitionedPublications ? "warn" : "skip";
   const ToolReport before = check_this_major(login);
-  expect_only(before, {{"publication.tables", "fail"}});
+  expect_only(before, {{"publication.tables", "fail"}, {"publication.partitions", partitions}});
   const nlohmann::json& tables = check(before.report, "publication.tables");
   const std::string text = check_text(tables);
   EXPECT_NE(text.find("events"), std::string::npos) << text;
@@ -255,7 +279,7 @@ TEST_F(VersionBranches, MissingPartitionedTableIsAddedByItsRootFrom13AndByItsLea
   }
 
   apply_remediation(server(), login.dbname, tables);
-  expect_only(check_this_major(login), {});
+  expect_only(check_this_major(login), {{"publication.partitions", partitions}});
 }
 
 // What a completed setup leaves behind for a partitioned table on each major:
@@ -278,14 +302,14 @@ TEST_F(VersionBranches, PartitionedTableIsCoveredByItsRootFrom13AndByAllItsLeave
         login.dbname);
   }
   const ToolReport result = check_this_major(login);
-  expect_only(result, {});
+  expect_only(result, {{"publication.partitions", partitions_via_root()}});
   EXPECT_EQ(field(result.report, "/scope/partitioned_tables"), 1);
 }
 
 // pubtruncate (11+) and pubviaroot (13+) are read where they exist and never
 // named where they do not: a publication with the options its server has is
-// read without error on every major. (No check judges them yet: when
-// publication.actions and publication.partitions land, assert them here.)
+// read without error on every major, and publication.actions and
+// publication.partitions judge what was read.
 TEST_F(VersionBranches, PublicationOptionsOfEachMajorAreRead) {
   const Login login = unpublished_login_with_events();
   if (major_ >= kPartitionedPublications) {
@@ -305,10 +329,130 @@ TEST_F(VersionBranches, PublicationOptionsOfEachMajorAreRead) {
         << "PostgreSQL " << major_ << " has pubviaroot";
   }
   const ToolReport result = check_this_major(login);
-  expect_only(result, {});
+  expect_only(result, {{"publication.partitions", partitions_via_root()}});
   EXPECT_NE(check(result.report, "publication.exists").value("summary", "").find("FOR ALL TABLES"),
             std::string::npos)
       << check(result.report, "publication.exists").dump(2);
+  const std::string actions = check(result.report, "publication.actions").value("summary", "");
+  EXPECT_NE(actions.find("publishes insert, update, delete and truncate"), std::string::npos)
+      << actions;
+  const std::string partitions =
+      check(result.report, "publication.partitions").value("summary", "");
+  if (major_ >= kPartitionedPublications) {
+    EXPECT_NE(partitions.find("publish_via_partition_root"), std::string::npos) << partitions;
+  } else {
+    EXPECT_NE(partitions.find("from PostgreSQL 13"), std::string::npos) << partitions;
+  }
+}
+
+// 13+: a partitioned table published without publish_via_partition_root warns
+// (its changes arrive under each partition's name), and the check's SQL fixes
+// it. Before 13 the option does not exist (the server refuses it): skip.
+TEST_F(VersionBranches, PublicationPartitionsWarnsWithoutViaRootFrom13AndSkipsBefore) {
+  const Login login = unpublished_login_with_events();
+  create_publication_for_all_tables(server(), login.dbname);
+  const ToolReport before = check_this_major(login);
+  const nlohmann::json& partitions = check(before.report, "publication.partitions");
+  if (major_ < kPartitionedPublications) {
+    expect_only(before, {{"publication.partitions", "skip"}});
+    EXPECT_NE(partitions.value("summary", "").find("from PostgreSQL 13"), std::string::npos)
+        << partitions.dump(2);
+    EXPECT_NE(server()
+                  .try_sql("ALTER PUBLICATION clickpipes_publication\n"
+                           "  SET (publish_via_partition_root = true);",
+                           login.dbname)
+                  .exit_code,
+              0)
+        << "PostgreSQL " << major_ << " took publish_via_partition_root";
+    return;
+  }
+  expect_only(before, {{"publication.partitions", "warn"}});
+  const std::string text = check_text(partitions);
+  EXPECT_NE(text.find("app.events"), std::string::npos) << text;
+  EXPECT_EQ(text.find("events_2025"), std::string::npos) << "a partition is no root:\n" << text;
+  EXPECT_TRUE(contains_ignoring_case(text, "partition's name")) << text;
+  EXPECT_EQ(remediation_sql(partitions),
+            "ALTER PUBLICATION \"clickpipes_publication\" SET (publish_via_partition_root = "
+            "true);\n");
+
+  apply_remediation(server(), login.dbname, partitions);
+  expect_only(check_this_major(login), {{"publication.partitions", "pass"}});
+}
+
+// 13+: max_slot_wal_keep_size below 100 GB warns (a slot further behind is
+// invalidated); -1, the default, passes. Before 13 there is no such parameter
+// (the server refuses it): skip.
+TEST_F(VersionBranches, WalRetentionIsJudgedFrom13AndSkipsBefore) {
+  const Login login = unpublished_login();
+  create_publication_for_all_tables(server(), login.dbname);
+  const std::string set = "ALTER SYSTEM SET max_slot_wal_keep_size = '1GB';";
+  if (major_ < kSlotWalStatus) {
+    EXPECT_NE(server().try_sql(set).exit_code, 0)
+        << "PostgreSQL " << major_ << " took max_slot_wal_keep_size";
+    const ToolReport result = check_this_major(login);
+    expect_only(result, {});  // settings.wal_retention: skip
+    const std::string summary = check(result.report, "settings.wal_retention").value("summary", "");
+    EXPECT_NE(summary.find("from PostgreSQL 13"), std::string::npos) << summary;
+    return;
+  }
+  expect_only(check_this_major(login), {});
+  const AdminSqlOnExit reset(server(),
+                             "ALTER SYSTEM RESET max_slot_wal_keep_size;\n"
+                             "SELECT pg_reload_conf();");
+  (void)server().sql(set);
+  server().reload();
+  const ToolReport small = check_this_major(login);
+  expect_only(small, {{"settings.wal_retention", "warn"}});
+  const nlohmann::json& retention = check(small.report, "settings.wal_retention");
+  EXPECT_NE(retention.value("summary", "").find("1024 MB"), std::string::npos) << retention.dump(2);
+  EXPECT_TRUE(contains_ignoring_case(check_text(retention), "resync")) << retention.dump(2);
+  EXPECT_NE(check_text(retention).find("max_slot_wal_keep_size"), std::string::npos)
+      << retention.dump(2);
+
+  (void)server().sql("ALTER SYSTEM SET max_slot_wal_keep_size = '100GB';");
+  server().reload();
+  expect_only(check_this_major(login), {});
+}
+
+// 13+: a slot that fell further behind than max_slot_wal_keep_size is
+// invalidated (wal_status lost) and slots.inactive says so; before 13 a slot
+// is never invalidated and keeps its WAL, and slots.inactive says how much.
+TEST_F(VersionBranches, InactiveSlotIsInvalidatedFrom13AndRetainsItsWalBefore) {
+  const Login login = unpublished_login();
+  create_publication_for_all_tables(server(), login.dbname);
+  const AdminSqlOnExit drop(server(),
+                            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots\n"
+                            "  WHERE slot_name = 'behind_slot';");
+  std::map<std::string, std::string> expected = {{"slots.inactive", "warn"}};
+  std::unique_ptr<AdminSqlOnExit> reset;
+  if (major_ >= kSlotWalStatus) {
+    reset = std::make_unique<AdminSqlOnExit>(
+        server(), "ALTER SYSTEM RESET max_slot_wal_keep_size;\nSELECT pg_reload_conf();");
+    (void)server().sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB';");
+    server().reload();
+    expected["settings.wal_retention"] = "warn";
+  }
+  (void)server().sql("SELECT pg_create_physical_replication_slot('behind_slot', true);");
+  // More than 1 MB of WAL in new segments (from a table out of the scope, in
+  // database postgres), then a checkpoint: from 13 it invalidates the slot.
+  for (int segment = 0; segment < 3; ++segment) {
+    (void)server().sql(
+        "CREATE TABLE IF NOT EXISTS wal_filler (n int);\n"
+        "INSERT INTO wal_filler SELECT generate_series(1, 20000);\n"
+        "SELECT pg_switch_wal();");
+  }
+  (void)server().sql("CHECKPOINT;");
+
+  const ToolReport result = check_this_major(login);
+  expect_only(result, expected);
+  const std::string text = check_text(check(result.report, "slots.inactive"));
+  EXPECT_NE(text.find("behind_slot (physical slot)"), std::string::npos) << text;
+  if (major_ >= kSlotWalStatus) {
+    EXPECT_EQ(server().sql("SELECT wal_status FROM pg_replication_slots;"), "lost\n");
+    EXPECT_NE(text.find("invalidated (wal_status lost)"), std::string::npos) << text;
+  } else {
+    EXPECT_NE(text.find("inactive, retains "), std::string::npos) << text;
+  }
 }
 
 }  // namespace

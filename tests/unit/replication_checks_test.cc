@@ -50,15 +50,16 @@ TEST(ReplicationConnect, PassesShowingTheSystemIdentifierAndTimeline) {
   EXPECT_TRUE(result.remediation.empty());
 }
 
-TEST(ReplicationConnect, PgHbaRejectionFailsWithAReplicationLine) {
+// A logical replication connection is matched by database name in pg_hba.conf:
+// the `replication` keyword is for physical replication only.
+TEST(ReplicationConnect, PgHbaRejectionFailsWithTheDatabaseLineToAllow) {
   const CheckResult result =
       evaluate(kConnect, postgresql().replication_connect_failed("28000", kPgHbaMessage).build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("pg_hba.conf"));
   EXPECT_THAT(result.details, Contains(kPgHbaMessage));
-  EXPECT_THAT(result.remediation.steps,
-              Contains(HasSubstr("host replication clickpipes_user <ClickPipes IPs>/32")));
-  EXPECT_THAT(result.remediation.steps, Contains(HasSubstr("the `all` database does not match")));
+  EXPECT_THAT(result.remediation.steps, Contains(HasSubstr("matched by database name")));
+  EXPECT_THAT(result.remediation.steps, Not(Contains(HasSubstr("host replication"))));
   EXPECT_THAT(result.remediation.sql, ElementsAre("SELECT pg_reload_conf();"));
 }
 

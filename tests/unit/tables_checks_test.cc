@@ -395,6 +395,17 @@ TEST(RowSecurity, ATableWithRowSecurityNotOwnedByTheUserWarnsWithAPolicy) {
               HasSubstr("ALTER ROLE \"clickpipes_user\" BYPASSRLS"));
 }
 
+TEST(RowSecurity, APolicyLettingTheUserReadEveryRowPasses) {
+  const CheckResult result = evaluate(kRls, FactsBuilder()
+                                                .table("public", "secrets",
+                                                       [](TableFacts& table) {
+                                                         with_rls(table);
+                                                         table.policy_reads_all = true;
+                                                       })
+                                                .build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
 TEST(RowSecurity, AnOwnedTableWithoutForcePasses) {
   const CheckResult result = evaluate(kRls, FactsBuilder()
                                                 .table("public", "mine",
