@@ -135,9 +135,8 @@ class Workflows : public ServerSuite {
     return Login{server(), name, std::string(kRolePassword), name};
   }
 
-  [[nodiscard]] static EnvChanges password(const Login& login) {
-    return {{"PGPASSWORD", login.password}};
-  }
+  // The environment check_as() uses (password, sslmode=verify-full and the CA).
+  [[nodiscard]] static EnvChanges password(const Login& login) { return login_env(login); }
 
   // `collect` as the login, to `file`, with extra arguments.
   [[nodiscard]] ProcessResult collect(const Login& login, const std::string& file,
