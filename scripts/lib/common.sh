@@ -14,7 +14,7 @@ CDCP_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   libpq-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
-  postgresql postgresql-client pgbouncer
+  postgresql postgresql-client pgbouncer libxml2-utils
   clang
 )
 

@@ -43,6 +43,9 @@ void set_up_logging(int verbosity) {
 // Reads a password from the terminal without echo; never from a pipe, so a CI
 // job cannot hang on a prompt.
 std::optional<std::string> prompt_password() {
+  if (isatty(STDIN_FILENO) != 1) {
+    return std::nullopt;  // a pipeline or a CI job: never wait for an answer
+  }
   FILE* tty = std::fopen("/dev/tty", "r+");
   if (tty == nullptr) {
     return std::nullopt;

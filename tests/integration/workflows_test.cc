@@ -231,6 +231,23 @@ TEST_F(Workflows, CheckFromWritesTheSameReportsAsTheLiveRun) {
   }
 }
 
+// The JUnit report of a real run, hostile names included, is read by a real
+// XML parser (xmllint, from Debian's libxml2-utils, which scripts/test.sh installs).
+TEST_F(Workflows, JunitReportIsWellFormedForARealXmlParser) {
+  if (!std::filesystem::exists("/usr/bin/xmllint")) {
+    GTEST_SKIP() << "xmllint is not installed (Debian package libxml2-utils)";
+  }
+  const Login login = broken_login();
+  (void)server().sql("CREATE TABLE inventory_xq.\"we<ird> & \"\"x\"\"\" (v text);", login.dbname);
+  const std::string file = path("report.xml");
+  const ProcessResult run =
+      run_tool(joined(connection_args(login), {"--format", "junit", "-o", file}), password(login));
+  ASSERT_EQ(run.exit_code, 1) << describe_result(run);
+  const ProcessResult lint = run_process({"/usr/bin/xmllint", "--noout", file});
+  EXPECT_EQ(lint.exit_code, 0) << lint.err;
+  EXPECT_NE(read_file(file).find("we&lt;ird&gt; &amp;"), std::string::npos);
+}
+
 // (b) A redacted snapshot names nothing of the customer's and keeps the verdicts.
 TEST_F(Workflows, RedactedSnapshotHoldsNoRealNameAndKeepsTheStatuses) {
   const Login login = broken_login();
