@@ -7,6 +7,7 @@
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
+#include "util/bytes.h"
 
 namespace cdcpreflight::checks {
 
@@ -23,17 +24,6 @@ std::string duration(std::int64_t seconds) {
     return fmt::format("{}min", seconds / 60);
   }
   return fmt::format("{}s", seconds);
-}
-
-std::string pretty_bytes(std::int64_t bytes) {
-  constexpr const char* kUnits[] = {"bytes", "kB", "MB", "GB", "TB"};
-  auto value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < std::size(kUnits)) {
-    value /= 1024.0;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} bytes", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
 }
 
 }  // namespace

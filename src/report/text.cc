@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "util/bytes.h"
 
 namespace cdcpreflight {
 
@@ -65,17 +66,6 @@ std::string group_of(const std::string& id) {
     group[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(group[0])));
   }
   return group;
-}
-
-std::string pretty_bytes(std::int64_t bytes) {
-  constexpr const char* kUnits[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
-  auto value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < std::size(kUnits)) {
-    value /= 1024.0;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} bytes", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
 }
 
 // Indents every line of a possibly multi-line text.
