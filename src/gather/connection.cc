@@ -116,10 +116,10 @@ ConnectionFailure classify_connection_error(std::string_view message) {
 }
 
 Connected connect(const ConnectOptions& options, Replication replication) {
-  if (!options.dbname.empty() && looks_like_conninfo(options.dbname)) {
-    check_conninfo(options.dbname);
+  if (!options.dbname.empty() && looks_like_conninfo(options.dbname.c_str())) {
+    check_conninfo(options.dbname.c_str());
   }
-  register_secret(options.password);
+  register_secret(options.password.c_str());
   if (const char* env_password = std::getenv("PGPASSWORD")) {
     register_secret(env_password);
   }
@@ -128,19 +128,20 @@ Connected connect(const ConnectOptions& options, Replication replication) {
   // connect_timeout; application_name is only a fallback.
   std::vector<const char*> keywords;
   std::vector<const char*> values;
-  const auto add = [&](const char* keyword, const std::string& value) {
-    if (!value.empty()) {
+  // Every value must outlive PQconnectdbParams: options' strings, or literals.
+  const auto add = [&](const char* keyword, const char* value) {
+    if (*value != '\0') {
       keywords.push_back(keyword);
-      values.push_back(value.c_str());
+      values.push_back(value);
     }
   };
   const std::string timeout = std::to_string(options.connect_timeout_seconds);
-  add("host", options.host);
-  add("port", options.port);
-  add("user", options.username);
-  add("password", options.password);
-  add("connect_timeout", timeout);
-  add("dbname", options.dbname);
+  add("host", options.host.c_str());
+  add("port", options.port.c_str());
+  add("user", options.username.c_str());
+  add("password", options.password.c_str());
+  add("connect_timeout", timeout.c_str());
+  add("dbname", options.dbname.c_str());
   add("fallback_application_name", "cdc-preflight");
   if (replication == Replication::database) {
     add("replication", "database");  // after dbname: a conninfo string cannot turn it off
