@@ -36,3 +36,16 @@ cdcp_configure_and_build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCDCP_WERROR=ON \
   "-DCDCP_PG_MATRIX=$matrix"
 cdcp_log "ctest --test-dir $CDCP_BUILD_DIR --output-on-failure --no-tests=error -j2"
 ctest --test-dir "$CDCP_BUILD_DIR" --output-on-failure --no-tests=error -j2
+
+# The same unit tests and the PostgreSQL 15 integration suites again, built by clang with
+# AddressSanitizer and UndefinedBehaviorSanitizer (any finding aborts the test that hit it).
+# CDCP_SANITIZE_RUN=0 leaves this pass out (a quicker local run).
+if [[ "${CDCP_SANITIZE_RUN:-1}" != 0 ]]; then
+  sanitize_dir="${CDCP_BUILD_DIR}-sanitize"
+  cdcp_log "cmake -S . -B $sanitize_dir (clang, ASan + UBSan)"
+  CXX=clang++ cmake -S . -B "$sanitize_dir" -DCMAKE_BUILD_TYPE=Debug -DCDCP_WERROR=ON \
+    -DCDCP_SANITIZE=ON -DCDCP_PG_MATRIX=
+  cmake --build "$sanitize_dir" -j"$(nproc)"
+  cdcp_log "ctest --test-dir $sanitize_dir (sanitizers)"
+  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j2
+fi
