@@ -211,6 +211,8 @@ bool wait_for_input(PGconn* conn, std::chrono::milliseconds idle_timeout, std::s
   return true;
 }
 
+}  // namespace
+
 QueryError error_of(const PGresult* result) {
   QueryError error;
   error.sqlstate = value_or_empty(PQresultErrorField(result, PG_DIAG_SQLSTATE));
@@ -220,8 +222,6 @@ QueryError error_of(const PGresult* result) {
   }
   return error;
 }
-
-}  // namespace
 
 bool RoundTrip::run(PGconn* conn, std::chrono::milliseconds idle_timeout) {
   outcomes_.clear();

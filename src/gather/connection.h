@@ -82,6 +82,9 @@ class RoundTrip {
   std::string failure_;
 };
 
+// The SQLSTATE and primary message of a failed result, scrubbed of secrets.
+[[nodiscard]] QueryError error_of(const PGresult* result);
+
 // Runs one statement outside a pipeline, bounded like RoundTrip. Without
 // parameters it uses the simple query protocol, the only one a replication
 // connection accepts. `failure` says why when the connection broke.

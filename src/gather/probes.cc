@@ -18,8 +18,6 @@ namespace {
 
 constexpr std::chrono::milliseconds kBlockerPollInterval{250};
 
-std::string value_or(const char* text) { return text != nullptr ? text : ""; }
-
 std::string text_of(const PGresult* result, int column) { return PQgetvalue(result, 0, column); }
 
 std::vector<OpenTransaction> read_blockers(const PGresult* result) {
@@ -132,8 +130,7 @@ SlotProbeFacts probe_slot(const ConnectOptions& options, PGconn* observer,
     if (PQresultStatus(raw) == PGRES_TUPLES_OK) {
       created.result = std::move(result);
     } else {
-      created.error = {value_or(PQresultErrorField(raw, PG_DIAG_SQLSTATE)),
-                       value_or(PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY))};
+      created.error = error_of(raw);
     }
   }
   if (!created.ok()) {
