@@ -11,6 +11,7 @@
 //   server without TLS, TLS turned off.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
