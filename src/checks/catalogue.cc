@@ -19,8 +19,10 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "Everything else is read through this connection.",
        .warns = "",
        .fails = "it cannot connect, with the cause classified: DNS, refused, timeout (security "
-                "group, ClickPipes static IPs, PrivateLink), authentication (password, pg_hba), "
-                "TLS, database missing, or the connection lost mid-run",
+                "group, ClickPipes static IPs, PrivateLink), authentication (with the reason, "
+                "each with its own fix: a wrong password, a role without LOGIN, a pg_hba.conf "
+                "rejection, a missing role), TLS, database missing, or the connection lost "
+                "mid-run",
        .needs = {},
        .evaluate = checks::connection},
       {.id = "connection.tls",

@@ -4,6 +4,7 @@
 
 #include "aws/parameters.h"
 #include "cdcpreflight/endpoint.h"
+#include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 
@@ -14,6 +15,93 @@ namespace {
 std::string where(const ConnectionFacts& connection) {
   return connection.port > 0 ? fmt::format("{}:{}", connection.host, connection.port)
                              : connection.host;
+}
+
+// Why the server refused the login, from its message: each has its own fix.
+enum class Refusal { password, login_not_allowed, pg_hba, role_missing, unknown };
+
+const char* to_string(Refusal refusal) {
+  switch (refusal) {
+    case Refusal::password:
+      return "password";
+    case Refusal::login_not_allowed:
+      return "login_not_allowed";
+    case Refusal::pg_hba:
+      return "pg_hba";
+    case Refusal::role_missing:
+      return "role_missing";
+    case Refusal::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+bool mentions(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
+
+Refusal refusal_of(std::string_view message) {
+  if (mentions(message, "is not permitted to log in")) {
+    return Refusal::login_not_allowed;
+  }
+  if (mentions(message, "pg_hba.conf")) {
+    return Refusal::pg_hba;
+  }
+  if (mentions(message, "password authentication failed") ||
+      mentions(message, "no password supplied")) {
+    return Refusal::password;
+  }
+  if (mentions(message, "role \"") && mentions(message, "does not exist")) {
+    return Refusal::role_missing;
+  }
+  return Refusal::unknown;
+}
+
+void describe_refusal(Refusal refusal, const ConnectionFacts& connection, const std::string& target,
+                      std::string& summary, Remediation& fix) {
+  const std::string& user = connection.connected_as;
+  switch (refusal) {
+    case Refusal::password:
+      summary = fmt::format("password authentication failed for {} at {}", user, target);
+      fix.steps = {
+          "Check the password (PGPASSWORD, ~/.pgpass or -W) and the user name: PostgreSQL "
+          "answers the same way for a role that does not exist.",
+          fmt::format("An admin can set a new password: ALTER ROLE {} PASSWORD '…'; (psql's "
+                      "\\password {} keeps it out of the server log), or on Aurora/RDS change "
+                      "the master password in the console.",
+                      quote_identifier(user), user)};
+      return;
+    case Refusal::login_not_allowed:
+      summary = fmt::format("role {} is not permitted to log in", user);
+      fix.sql = {fmt::format("ALTER ROLE {} LOGIN;", quote_identifier(user))};
+      fix.steps = {"The role exists but has NOLOGIN: an admin must allow it to log in."};
+      return;
+    case Refusal::pg_hba:
+      summary = fmt::format("pg_hba.conf on {} rejects {}", target, user);
+      fix.steps = {
+          fmt::format("Self-managed PostgreSQL: add a `hostssl {} {} <client address>/32 "
+                      "scram-sha-256` line above any matching `reject` line in pg_hba.conf, "
+                      "then SELECT pg_reload_conf();",
+                      connection.dbname.empty() ? "all" : connection.dbname, user),
+          "Aurora and RDS manage pg_hba.conf: a rejection there usually means an unencrypted "
+          "connection to a cluster with rds.force_ssl = 1: connect with sslmode=verify-full.",
+          "Which hosts may reach the database at all is the VPC security group's (and the IP "
+          "allow list's) business: allow this machine and the ClickPipes static IPs."};
+      return;
+    case Refusal::role_missing:
+      summary = fmt::format("role {} does not exist on {}", user, target);
+      fix.steps = {
+          "Check the user name (-U); an admin creates the role with CREATE ROLE … "
+          "LOGIN PASSWORD '…' as the ClickPipes setup guide shows."};
+      return;
+    case Refusal::unknown:
+      break;
+  }
+  summary = fmt::format("authentication failed for {} at {}", user, target);
+  fix.steps = {"Check the user name and password (PGPASSWORD, ~/.pgpass or -W).",
+               "Check that the role exists and may log in, and that pg_hba.conf allows this "
+               "host; a server that requires TLS (rds.force_ssl = 1) rejects unencrypted "
+               "connections the same way: use sslmode=verify-full."};
 }
 
 CheckResult failure(const Facts& facts) {
@@ -55,13 +143,16 @@ CheckResult failure(const Facts& facts) {
                                   "<security-group-id>",
                                   aws.region)};
       break;
-    case ConnectionFailure::authentication:
-      summary = fmt::format("authentication failed for {} at {}", connection.connected_as, target);
-      fix.steps = {"Check the user name and password (PGPASSWORD, ~/.pgpass or -W).",
-                   "Check that the role exists and may log in, and that pg_hba.conf allows this "
-                   "host; a server that requires TLS (rds.force_ssl = 1) rejects unencrypted "
-                   "connections the same way: use sslmode=verify-full."};
-      break;
+    case ConnectionFailure::authentication: {
+      const Refusal refusal = refusal_of(connection.failure_message);
+      describe_refusal(refusal, connection, target, summary, fix);
+      std::vector<std::string> details{fmt::format("cause: {}", to_string(connection.failure))};
+      if (refusal != Refusal::unknown) {
+        details.push_back(fmt::format("reason: {}", to_string(refusal)));
+      }
+      details.push_back(connection.failure_message);
+      return make_result(Status::fail, std::move(summary), std::move(details), std::move(fix));
+    }
     case ConnectionFailure::tls:
       summary = fmt::format("TLS negotiation with {} failed", target);
       fix.steps = {

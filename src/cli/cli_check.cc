@@ -1,8 +1,10 @@
 #include "cli/cli_check.h"
 
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -106,14 +108,32 @@ std::string render(const Report& report, const CheckOptions& options) {
   return render_text(report, use_color(options) ? Color::yes : Color::no);
 }
 
-bool write_output(const CheckOptions& options, std::ofstream& file, const std::string& text) {
+// The -o file while it may hold less than a whole report: from its opening
+// (emptied, before any network step) until the report is written in full.
+std::atomic<int> g_unfinished_output{-1};
+
+bool write_output(const CheckOptions& options, int file, const std::string& text) {
   if (options.output.empty()) {
     std::cout << text << std::flush;
     return true;
   }
-  file << text;
-  file.close();
-  if (!file) {
+  std::string_view rest = text;
+  bool written = true;
+  while (!rest.empty()) {
+    const ssize_t count = ::write(file, rest.data(), rest.size());
+    if (count < 0 && errno == EINTR) {
+      continue;
+    }
+    if (count <= 0) {
+      written = false;
+      break;
+    }
+    rest.remove_prefix(static_cast<std::size_t>(count));
+  }
+  if (written) {
+    g_unfinished_output = -1;
+  }
+  if (::close(file) != 0 || !written) {
     fmt::print(stderr, "{}: error: cannot write {}\n", kToolName, options.output);
     return false;
   }
@@ -173,13 +193,20 @@ std::optional<Facts> load_snapshot(CheckOptions& options) {
 
 }  // namespace
 
+void discard_unfinished_output() noexcept {
+  if (const int file = g_unfinished_output.load(); file >= 0) {
+    [[maybe_unused]] const int ignored = ::ftruncate(file, 0);
+  }
+}
+
 ExitCode run_check(CheckOptions options) {
   set_up_logging(options.verbosity);
   // Refuse an unwritable -o before touching the network.
-  std::ofstream file;
+  int file = -1;
   if (!options.output.empty()) {
-    file.open(options.output, std::ios::out | std::ios::trunc | std::ios::binary);
-    if (!file) {
+    file = ::open(options.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    g_unfinished_output = file;
+    if (file < 0) {
       fmt::print(stderr, "{}: error: cannot write {}: {}\n", kToolName, options.output,
                  std::strerror(errno));
       return ExitCode::usage;

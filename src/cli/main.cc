@@ -12,9 +12,12 @@
 namespace {
 
 // SIGINT / SIGTERM end the run at once with 130 / 143. The report is written
-// only at the end, so nothing partial is left behind; the server ends the
-// session (and whatever temporary object it held) when the socket closes.
+// only at the end, and an -o file still without a whole report is emptied, so
+// nothing partial is left behind; the running queries are cancelled, and the
+// server ends the session (and whatever temporary object it held) when the
+// socket closes.
 extern "C" void on_signal(int signal_number) {
+  cdcpreflight::discard_unfinished_output();
   cdcpreflight::cancel_running_queries();
   constexpr const char kMessage[] = "cdc-preflight: interrupted\n";
   [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);

@@ -1,5 +1,6 @@
 // `connection`: connected, or failed with a classified cause and the fix for it.
 // `connection.tls`: encrypted, and verified (verify-full) on an AWS endpoint.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -77,6 +78,74 @@ TEST(ConnectionCheck, AuthenticationFailurePointsAtPasswordAndPgHba) {
   const std::string fix = remediation_text(result.remediation);
   EXPECT_THAT(fix, HasSubstr("password"));
   EXPECT_THAT(fix, HasSubstr("pg_hba.conf"));
+}
+
+// The server's words for each way a login is refused (PostgreSQL 15, as libpq
+// reports them): all cause `authentication`, each with its own reason and fix.
+constexpr const char* kWrongPassword =
+    "connection to server at \"localhost\" (127.0.0.1), port 50191 failed: FATAL:  password "
+    "authentication failed for user \"clickpipes_user\"";
+constexpr const char* kNologin =
+    "connection to server at \"localhost\" (127.0.0.1), port 50191 failed: FATAL:  role "
+    "\"reporting\" is not permitted to log in";
+constexpr const char* kPgHbaReject =
+    "connection to server at \"localhost\" (127.0.0.1), port 50191 failed: FATAL:  pg_hba.conf "
+    "rejects connection for host \"127.0.0.1\", user \"rejected_user\", database \"app\", SSL "
+    "encryption";
+constexpr const char* kNoPgHbaEntry =
+    "connection to server at \"db\" (10.0.0.1), port 5432 failed: FATAL:  no pg_hba.conf entry "
+    "for host \"10.0.0.9\", user \"u\", database \"app\", no encryption";
+constexpr const char* kMissingRoleUnderTrust =
+    "connection to server on socket \"/tmp/.s.PGSQL.5432\" failed: FATAL:  role \"nobody\" does "
+    "not exist";
+
+TEST(ConnectionCheck, WrongPasswordSaysPasswordAndHowToSetANewOne) {
+  const CheckResult result = failed_with(ConnectionFailure::authentication, kWrongPassword);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_EQ(result.summary,
+            fmt::format("password authentication failed for {} at {}:5432", kUser, kWriterHost));
+  EXPECT_THAT(result.details,
+              ElementsAre("cause: authentication", "reason: password", kWrongPassword));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("PGPASSWORD"));
+  EXPECT_THAT(fix, HasSubstr("ALTER ROLE"));
+  EXPECT_THAT(result.remediation.sql, IsEmpty()) << "no script sets a password";
+}
+
+TEST(ConnectionCheck, NologinRoleSaysLoginNotAllowedWithAlterRoleLogin) {
+  const CheckResult result = failed_with(ConnectionFailure::authentication, kNologin);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_EQ(result.summary, fmt::format("role {} is not permitted to log in", kUser));
+  EXPECT_THAT(result.details,
+              ElementsAre("cause: authentication", "reason: login_not_allowed", kNologin));
+  EXPECT_THAT(result.remediation.sql, ElementsAre(fmt::format("ALTER ROLE \"{}\" LOGIN;", kUser)));
+}
+
+TEST(ConnectionCheck, PgHbaRejectionSaysPgHbaAndPointsAtTheAllowList) {
+  for (const char* message : {kPgHbaReject, kNoPgHbaEntry}) {
+    SCOPED_TRACE(message);
+    const CheckResult result = failed_with(ConnectionFailure::authentication, message);
+    EXPECT_EQ(result.status, Status::fail);
+    EXPECT_THAT(result.summary, HasSubstr("pg_hba.conf"));
+    EXPECT_THAT(result.details, ElementsAre("cause: authentication", "reason: pg_hba", message));
+    const std::string fix = remediation_text(result.remediation);
+    EXPECT_THAT(fix, HasSubstr("pg_reload_conf()"));
+    EXPECT_THAT(fix, HasSubstr("rds.force_ssl"));
+    EXPECT_THAT(fix, HasSubstr("security group"));
+    EXPECT_THAT(result.remediation.sql, IsEmpty());
+  }
+}
+
+TEST(ConnectionCheck, MissingRoleSaysSo) {
+  const CheckResult result = failed_with(ConnectionFailure::authentication, kMissingRoleUnderTrust);
+  EXPECT_THAT(result.summary, HasSubstr("does not exist"));
+  EXPECT_THAT(result.details,
+              ElementsAre("cause: authentication", "reason: role_missing", kMissingRoleUnderTrust));
+}
+
+TEST(ConnectionCheck, AnUnrecognisedRefusalHasNoReasonLine) {
+  const CheckResult result = failed_with(ConnectionFailure::authentication, "libpq says no");
+  EXPECT_THAT(result.details, ElementsAre("cause: authentication", "libpq says no"));
 }
 
 TEST(ConnectionCheck, TlsFailurePointsAtTheRdsCaBundle) {

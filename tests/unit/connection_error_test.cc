@@ -58,6 +58,14 @@ TEST(ClassifyConnectionError, NoPgHbaEntry) {
             ConnectionFailure::authentication);
 }
 
+TEST(ClassifyConnectionError, PgHbaRejectLine) {
+  EXPECT_EQ(classify_connection_error(
+                "connection to server at \"localhost\" (127.0.0.1), port 50191 failed: FATAL:  "
+                "pg_hba.conf rejects connection for host \"127.0.0.1\", user \"rejected_user\", "
+                "database \"app\", SSL encryption"),
+            ConnectionFailure::authentication);
+}
+
 TEST(ClassifyConnectionError, MissingRoleIsAuthentication) {
   EXPECT_EQ(classify_connection_error(
                 "connection to server on socket \"/tmp/.s.PGSQL.5432\" failed: FATAL:  role "
