@@ -352,11 +352,12 @@ TEST_F(ReadOnlyProof, DeepAddsOnlyTheTemporarySlotStatementsAndLeavesNoSlot) {
         << statement_list(statements);
   }
   // The slot's parameter: the probe's name, nothing of the user's.
+  // ("Parameters:" from PostgreSQL 18 on.)
   bool named = false;
   for (const LogEntry& entry : entries) {
     if (entry.user == kClickpipesUser && entry.level == "DETAIL" &&
         std::regex_search(entry.message,
-                          std::regex(R"(^parameters: \$1 = 'cdc_preflight_probe_\d+'$)"))) {
+                          std::regex(R"(^[Pp]arameters: \$1 = 'cdc_preflight_probe_\d+'$)"))) {
       named = true;
     }
   }
