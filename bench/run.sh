@@ -11,7 +11,8 @@
 #   BENCH_SIZES          catalog sizes, multiples of 100 (default "1000 10000 100000")
 #   BENCH_RUNS           runs per measurement, the median is shown (default 3)
 #   BENCH_DELAY_MS       latency added by the proxy in each direction (default 50)
-#   BENCH_BASELINE_DIRECT_MAX  largest catalog the baseline checks in full directly (default 100000)
+#   BENCH_BASELINE_DIRECT_MAX  largest catalog the baseline checks in full directly (default 10000;
+#                        beyond, it checks a sample of that many tables and extrapolates)
 #   BENCH_BASELINE_SAMPLE      tables the baseline checks through the proxy (default 100)
 #   BENCH_KEEP=1         leave the server running at the end (prints how to reach it)
 #   BENCH_OUT            also write the table to this file
@@ -24,7 +25,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 SIZES="${BENCH_SIZES:-1000 10000 100000}"
 RUNS="${BENCH_RUNS:-3}"
 DELAY_MS="${BENCH_DELAY_MS:-50}"
-BASELINE_DIRECT_MAX="${BENCH_BASELINE_DIRECT_MAX:-100000}"
+BASELINE_DIRECT_MAX="${BENCH_BASELINE_DIRECT_MAX:-10000}"
 BASELINE_SAMPLE="${BENCH_BASELINE_SAMPLE:-100}"
 BUILD_DIR="${BENCH_BUILD_DIR:-build-bench}"
 CDC_ROLE=cdc_user
@@ -134,6 +135,7 @@ admin_psql -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" \
   -c "ALTER SYSTEM SET log_replication_commands = on" -c "SELECT pg_reload_conf()" >/dev/null
 
 # --- the proxy ------------------------------------------------------------------------------
+: >"$PROXY_STATS"
 "$CDCP_PROXY" --target "$PORT" --delay-ms "$DELAY_MS" --stats "$PROXY_STATS" >"$WORK/proxy.out" 2>&1 &
 PROXY_PID=$!
 for _ in $(seq 1 100); do
@@ -154,7 +156,7 @@ measure() {
   shift
   RUN_ID=$((RUN_ID + 1))
   local app="cdcp-bench-$RUN_ID" stats_before start end
-  stats_before="$(wc -l <"$PROXY_STATS" 2>/dev/null || echo 0)"
+  stats_before="$(wc -l <"$PROXY_STATS")"
   start=$EPOCHREALTIME
   PGAPPNAME="$app" PGPORT="$port" PGHOST=127.0.0.1 PGSSLMODE=disable \
     /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt" || true
@@ -223,11 +225,11 @@ for size in $SIZES; do
     measure "$PORT" bench/per_table_baseline.sh --script-port "$PORT" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
     row "$size" "per-table baseline" "direct" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" "-" "-" ""
   else
-    measure "$PORT" bench/per_table_baseline.sh --script-port "$PORT" --sample "$BASELINE_SAMPLE" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
-    est="$(awk -v w="$M_WALL" -v c="$CONNECT_DIRECT" -v n="$size" -v s="$BASELINE_SAMPLE" \
-      'BEGIN { printf "%.0f", c + (w - c) * n / s }')"
-    row "$size" "per-table baseline" "direct" "~$est (extrapolated from $BASELINE_SAMPLE tables: $M_WALL s)" \
-      "$(mb "$M_RSS")" "~$((M_STATEMENTS * size / BASELINE_SAMPLE))" "-" "-" ""
+    measure "$PORT" bench/per_table_baseline.sh --script-port "$PORT" --sample "$BASELINE_DIRECT_MAX" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
+    est="$(awk -v w="$M_WALL" -v c="$CONNECT_DIRECT" -v n="$size" -v s="$BASELINE_DIRECT_MAX" \
+      'BEGIN { printf "%.1f", c + (w - c) * n / s }')"
+    row "$size" "per-table baseline" "direct" "~$est (extrapolated from $BASELINE_DIRECT_MAX tables: $M_WALL s)" \
+      "$(mb "$M_RSS")" "~$((M_STATEMENTS * size / BASELINE_DIRECT_MAX))" "-" "-" ""
   fi
   sample=$((size < BASELINE_SAMPLE ? size : BASELINE_SAMPLE))
   measure "$PROXY_PORT" bench/per_table_baseline.sh --script-port "$PORT" --sample "$sample" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
