@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
@@ -20,10 +21,6 @@ namespace {
 CheckResult role_missing(const Facts& facts) {
   return make_result(Status::skip,
                      fmt::format("role {} does not exist (see role.login)", facts.role.name));
-}
-
-bool contains(const std::vector<std::string>& names, const std::string& name) {
-  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 }  // namespace
@@ -67,16 +64,17 @@ CheckResult table_select(const Facts& facts, const Scope& scope) {
   const std::string role = quote_identifier(facts.role.name);
   std::vector<std::string> details;
   Remediation fix;
-  std::vector<std::string> schema_grants;  // schemas granted as a whole, in order
+  const std::set<std::string_view> whole_schemas(scope.whole_schemas.begin(),
+                                                 scope.whole_schemas.end());
+  std::set<std::string_view> schema_grants;  // schemas granted as a whole
   for (const std::size_t index : scope.tables) {
     const TableFacts& table = facts.tables[index];
     if (table.select) {
       continue;
     }
     details.push_back(display_name(table));
-    if (contains(scope.whole_schemas, table.schema)) {
-      if (!contains(schema_grants, table.schema)) {
-        schema_grants.push_back(table.schema);
+    if (whole_schemas.count(table.schema) > 0) {
+      if (schema_grants.insert(table.schema).second) {
         fix.sql.push_back(fmt::format("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {};",
                                       quote_identifier(table.schema), role));
       }

@@ -12,6 +12,8 @@ namespace cdcpreflight {
 
 namespace {
 
+// Lists longer than this (details, and each kind of fix) show their first
+// entries and a count of the rest: a report on 100,000 tables stays readable.
 constexpr std::size_t kDetailsShown = 10;
 constexpr std::size_t kIdWidth = 30;
 
@@ -117,20 +119,30 @@ void render_header(const Report& report, const Painter& painter, std::string& ou
   }
 }
 
+// The first kDetailsShown entries of a list, then how many more there are.
+void render_capped(const std::vector<std::string>& entries, std::string_view first,
+                   std::string_view rest, std::string_view more, const Painter& painter,
+                   std::string& out) {
+  const std::size_t shown = std::min(kDetailsShown, entries.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    out += indented(entries[i], first, rest);
+  }
+  if (entries.size() > shown) {
+    out += painter.dim(fmt::format("{}… and {} {}", rest, entries.size() - shown, more)) + "\n";
+  }
+}
+
 void render_fix(const Remediation& fix, const Painter& painter, std::string& out) {
   if (fix.empty()) {
     return;
   }
   out += "      " + painter.bold("Fix:") + "\n";
-  for (const std::string& step : fix.steps) {
-    out += indented(step, "        - ", "          ");
-  }
-  for (const std::string& sql : fix.sql) {
-    out += indented(sql, "        ", "        ");
-  }
-  for (const std::string& command : fix.commands) {
-    out += indented(command, "        $ ", "          ");
-  }
+  render_capped(fix.steps, "        - ", "          ", "more steps (all of them in --format sql)",
+                painter, out);
+  render_capped(fix.sql, "        ", "        ", "more statements (all of them in --format sql)",
+                painter, out);
+  render_capped(fix.commands, "        $ ", "          ",
+                "more commands (all of them in --format json)", painter, out);
   if (!fix.docs.empty()) {
     out += fmt::format("        Docs: {}\n", fix.docs);
   }
@@ -145,15 +157,8 @@ void render_check(const CheckResult& check, const Painter& painter, std::string&
   if (check.status == Status::pass || check.status == Status::skip) {
     return;
   }
-  const std::size_t shown = std::min(kDetailsShown, check.details.size());
-  for (std::size_t i = 0; i < shown; ++i) {
-    out += indented(check.details[i], "      ", "      ");
-  }
-  if (check.details.size() > shown) {
-    out += painter.dim(fmt::format("      … and {} more (all of them in --format json)",
-                                   check.details.size() - shown)) +
-           "\n";
-  }
+  render_capped(check.details, "      ", "      ", "more (all of them in --format json)", painter,
+                out);
   render_fix(check.remediation, painter, out);
 }
 

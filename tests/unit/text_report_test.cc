@@ -118,6 +118,23 @@ TEST(TextReport, ShowsTenDetailsAndCountsTheRest) {
   EXPECT_THAT(text, HasSubstr("… and 3 more"));
 }
 
+TEST(TextReport, ShowsTenStatementsOfAFixAndCountsTheRest) {
+  FactsBuilder builder;
+  builder.no_tables();
+  for (int i = 0; i < 13; ++i) {
+    builder.table("app", "t" + std::to_string(i), [](TableFacts& t) { t.has_primary_key = false; });
+  }
+  builder.no_publication();
+  const Facts facts = builder.build();
+  const std::string text = text_of(facts);
+  EXPECT_THAT(text, HasSubstr("ALTER TABLE \"app\".\"t9\" REPLICA IDENTITY FULL;"));
+  EXPECT_THAT(text, Not(HasSubstr("ALTER TABLE \"app\".\"t10\" REPLICA IDENTITY FULL;")));
+  EXPECT_THAT(text, HasSubstr("… and 3 more statements (all of them in --format sql)"));
+  // --format sql still holds every one of them.
+  EXPECT_THAT(render_sql(report_of(facts)),
+              HasSubstr("ALTER TABLE \"app\".\"t12\" REPLICA IDENTITY FULL;"));
+}
+
 TEST(TextReport, NoEscapesWithoutColor) {
   const std::string text = text_of(mixed(), Color::no);
   EXPECT_THAT(text, Not(HasSubstr("\033")));
