@@ -154,7 +154,7 @@ std::vector<std::string> read_only_violations(const std::vector<LoggedStatement>
   static const std::regex begin_read_only(R"(^BEGIN\b.*\bREAD ONLY\b.*$)");
   static const std::regex savepoint(R"(^(SAVEPOINT|ROLLBACK TO SAVEPOINT) \w+$)");
   static const std::regex session_bound(
-      R"(^SET (statement_timeout|client_connection_check_interval) = \d+$)");
+      R"(^SET (statement_timeout = \d+|client_connection_check_interval = \d+|jit = off)$)");
   static const std::regex read(R"(^(SELECT|WITH)\b[\s\S]*$)");
   struct SessionState {
     bool read_only_default = false;
@@ -293,7 +293,7 @@ TEST_F(ReadOnlyProof, TheServerLogShowsOnlyReadsInReadOnlyTransactionsAndNoTrans
     }
   }
   for (const char* expected :
-       {"SET statement_timeout = 30000", "SET default_transaction_read_only = on",
+       {"SET statement_timeout = 30000", "SET default_transaction_read_only = on", "SET jit = off",
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "SAVEPOINT gather", "COMMIT",
         "SELECT pg_catalog.aurora_version() AS aurora_version", "IDENTIFY_SYSTEM"}) {
     EXPECT_EQ(seen.count(expected), 1U) << expected << "\n" << statement_list(statements);
