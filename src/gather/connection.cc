@@ -368,10 +368,6 @@ std::vector<Connected> connect_together(const ConnectOptions& options,
   return connected;
 }
 
-Connected connect(const ConnectOptions& options, Replication replication) {
-  return std::move(connect_together(options, {replication}).front());
-}
-
 std::size_t RoundTrip::add(Statement statement) {
   statements_.push_back(std::move(statement));
   return statements_.size() - 1;

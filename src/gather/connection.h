@@ -39,18 +39,15 @@ struct Connected {
 enum class Replication { no, database };
 
 // Connects as psql would (-d may hold a conninfo string or URI whose fields
-// override -h/-p/-U), bounded by options.connect_timeout_seconds; with
-// Replication::database, as a logical replication client (walsender).
-[[nodiscard]] Connected connect(const ConnectOptions& options,
-                                Replication replication = Replication::no);
-
-// Opens one connection per entry of `kinds` at the same time, as connect()
-// opens one: libpq's non-blocking PQconnectStartParams/PQconnectPoll, all driven
-// in one poll() loop, each bounded by connect_timeout per host and address tried
-// as libpq's blocking connect is (one difference: a timed-out address ends the
-// attempt, where the blocking connect would try the host's next address). The
-// first is the one that matters: when it fails, the others are closed unfinished
-// and returned without a connection and with empty facts.
+// override -h/-p/-U) once per entry of `kinds` (Replication::database: as a
+// logical replication client), all at the same time: PQconnectStartParams, then
+// PQconnectPoll for all of them in one poll() loop. Each is bounded by
+// connect_timeout per host and address tried, as libpq's blocking connect is
+// (one difference: an address that times out ends the attempt, where the
+// blocking connect would try the host's next address). The first connection is
+// the one that matters: when it fails, the others are closed unfinished and
+// returned without a connection and with empty facts. Throws InvalidConninfo
+// for settings libpq cannot use.
 [[nodiscard]] std::vector<Connected> connect_together(const ConnectOptions& options,
                                                       const std::vector<Replication>& kinds);
 
