@@ -114,8 +114,11 @@ std::optional<Measured> check_through_proxy(const Login& login, long long connec
   measured.main_round_trips = measured.main.value("client_flights", -1LL) - connect_only;
   measured.replication_round_trips =
       measured.replication.value("client_flights", -1LL) - connect_only;
-  measured.opened_apart_ms = std::abs(measured.main.value("opened_ms", 0.0) -
-                                      measured.replication.value("opened_ms", 0.0));
+  // The proxy writes times to a tenth of a millisecond.
+  measured.opened_apart_ms =
+      std::round(10 * std::abs(measured.main.value("opened_ms", 0.0) -
+                               measured.replication.value("opened_ms", 0.0))) /
+      10;
   std::cout << "[ measured ] " << login.dbname << ": " << measured.tool.run.elapsed.count()
             << " ms; main " << measured.main.dump() << "; replication "
             << measured.replication.dump() << "; connect-only flights " << connect_only << "\n";
