@@ -2,12 +2,17 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
-
-#include <cerrno>
-#include <cstring>
+#include <optional>
 #include <string_view>
+
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -115,20 +120,26 @@ ConnectionFailure classify_connection_error(std::string_view message) {
   return ConnectionFailure::other;
 }
 
-Connected connect(const ConnectOptions& options, Replication replication) {
-  if (!options.dbname.empty() && looks_like_conninfo(options.dbname.c_str())) {
-    check_conninfo(options.dbname.c_str());
+namespace {
+
+// Registers the secrets of the options and checks a conninfo string: once,
+// before any connection starts.
+void prepare(const ConnectOptions& options) {
+  if (!options.dbname.empty() && looks_like_conninfo(options.dbname)) {
+    check_conninfo(options.dbname);
   }
   register_secret(options.password.c_str());
   if (const char* env_password = std::getenv("PGPASSWORD")) {
     register_secret(env_password);
   }
+}
 
-  // psql's order: fields of a conninfo string in dbname override -h/-p/-U, and
-  // connect_timeout; application_name is only a fallback.
+// PQconnectStartParams with psql's order: fields of a conninfo string in dbname
+// override -h/-p/-U and connect_timeout; application_name is only a fallback.
+PgConn start_connection(const ConnectOptions& options, Replication replication) {
   std::vector<const char*> keywords;
   std::vector<const char*> values;
-  // Every value must outlive PQconnectdbParams: options' strings, or literals.
+  // Every value must outlive PQconnectStartParams: options' strings, or literals.
   const auto add = [&](const char* keyword, const char* value) {
     if (*value != '\0') {
       keywords.push_back(keyword);
@@ -148,9 +159,87 @@ Connected connect(const ConnectOptions& options, Replication replication) {
   }
   keywords.push_back(nullptr);
   values.push_back(nullptr);
+  return PgConn(PQconnectStartParams(keywords.data(), values.data(), /*expand_dbname=*/1));
+}
 
+// The effective connect_timeout in seconds as libpq's blocking connect reads
+// it: none when 0 or negative, at least 2 s otherwise.
+std::optional<std::chrono::seconds> connect_timeout_of(PGconn* conn) {
+  const std::string value = effective_option(conn, "connect_timeout");
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  errno = 0;
+  const long seconds = std::strtol(value.c_str(), &end, 10);
+  while (end != nullptr && *end != '\0' && std::isspace(static_cast<unsigned char>(*end)) != 0) {
+    ++end;
+  }
+  if (errno != 0 || end == value.c_str() || *end != '\0' || seconds > INT_MAX ||
+      seconds < INT_MIN) {
+    throw InvalidConninfo(fmt::format(
+        "invalid connection settings: invalid integer value \"{}\" for connection option "
+        "\"connect_timeout\"",
+        mask_inline_passwords(one_line(value))));
+  }
+  if (seconds <= 0) {
+    return std::nullopt;
+  }
+  return std::chrono::seconds(std::max(seconds, 2L));
+}
+
+using Clock = std::chrono::steady_clock;
+
+// One connection being made with PQconnectPoll, bounded as libpq's blocking
+// connect bounds it: connect_timeout for each host and address tried.
+struct Pending {
+  PgConn conn;
+  PostgresPollingStatusType status = PGRES_POLLING_WRITING;  // libpq's state after a start
+  std::optional<std::chrono::seconds> timeout;
+  std::optional<Clock::time_point> deadline;
+  std::string attempt;  // the host, port and address being tried
+  std::string gave_up;  // why this side gave up, after libpq's words: "timeout expired"
+
+  [[nodiscard]] bool done() const {
+    return status == PGRES_POLLING_OK || status == PGRES_POLLING_FAILED;
+  }
+
+  // Restarts the timer when libpq has moved on to another host or address.
+  void track_attempt(Clock::time_point now) {
+    PGconn* c = conn.get();
+    std::string current = fmt::format("{}\n{}\n{}", value_or_empty(PQhost(c)),
+                                      value_or_empty(PQport(c)), value_or_empty(PQhostaddr(c)));
+    if (timeout && (!deadline || current != attempt)) {
+      deadline = now + *timeout;
+    }
+    attempt = std::move(current);
+  }
+
+  void advance(Clock::time_point now) {
+    status = PQconnectPoll(conn.get());
+    if (!done()) {
+      track_attempt(now);
+    }
+  }
+};
+
+// Starts a connection; a failure before any network step (an invalid option,
+// an unresolvable host) leaves it done.
+Pending start_pending(const ConnectOptions& options, Replication replication) {
+  Pending pending;
+  pending.conn = start_connection(options, replication);
+  if (!pending.conn || PQstatus(pending.conn.get()) == CONNECTION_BAD) {
+    pending.status = PGRES_POLLING_FAILED;
+    return pending;
+  }
+  pending.timeout = connect_timeout_of(pending.conn.get());
+  pending.track_attempt(Clock::now());
+  return pending;
+}
+
+Connected finish_pending(Pending& pending) {
   Connected connected;
-  connected.conn.reset(PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1));
+  connected.conn = std::move(pending.conn);
   PGconn* conn = connected.conn.get();
   ConnectionFacts& facts = connected.facts;
   if (conn == nullptr) {
@@ -163,8 +252,10 @@ Connected connect(const ConnectOptions& options, Replication replication) {
   facts.dbname = value_or_empty(PQdb(conn));
   facts.connected_as = value_or_empty(PQuser(conn));
   facts.sslmode = effective_option(conn, "sslmode");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    facts.failure_message = one_line(PQerrorMessage(conn));
+  if (pending.status != PGRES_POLLING_OK || PQstatus(conn) != CONNECTION_OK) {
+    // libpq's words: the attempt's "connection to server at … failed: " and,
+    // when the timer ran out, "timeout expired".
+    facts.failure_message = one_line(std::string(PQerrorMessage(conn)) + pending.gave_up);
     // libpq validates option values (port, sslmode, …) before any network step.
     if (facts.failure_message.starts_with("invalid ")) {
       throw InvalidConninfo("invalid connection settings: " + facts.failure_message);
@@ -178,6 +269,101 @@ Connected connect(const ConnectOptions& options, Replication replication) {
   if (facts.ssl_in_use) {
     facts.ssl_protocol = value_or_empty(PQsslAttribute(conn, "protocol"));
     facts.ssl_cipher = value_or_empty(PQsslAttribute(conn, "cipher"));
+  }
+  return connected;
+}
+
+}  // namespace
+
+std::vector<Connected> connect_together(const ConnectOptions& options,
+                                        const std::vector<Replication>& kinds) {
+  std::vector<Connected> connected(kinds.size());
+  if (kinds.empty()) {
+    return connected;
+  }
+  prepare(options);
+  std::vector<Pending> pending;
+  pending.reserve(kinds.size());
+  pending.push_back(start_pending(options, kinds.front()));
+  if (pending.front().done()) {
+    connected.front() = finish_pending(pending.front());
+    return connected;  // the others are never started
+  }
+  for (std::size_t i = 1; i < kinds.size(); ++i) {
+    pending.push_back(start_pending(options, kinds[i]));
+  }
+
+  std::vector<pollfd> descriptors;
+  std::vector<std::size_t> polled;  // the connection of each descriptor
+  while (!std::all_of(pending.begin(), pending.end(), [](const Pending& p) { return p.done(); })) {
+    descriptors.clear();
+    polled.clear();
+    std::optional<Clock::time_point> wake;
+    bool at_once = false;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const Pending& p = pending[i];
+      if (p.done()) {
+        continue;
+      }
+      const int socket = PQsocket(p.conn.get());
+      if (socket < 0) {
+        at_once = true;  // nothing to wait on: let libpq go on
+      } else {
+        descriptors.push_back(
+            {socket, static_cast<short>(p.status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0});
+        polled.push_back(i);
+      }
+      if (p.deadline && (!wake || *p.deadline < *wake)) {
+        wake = p.deadline;
+      }
+    }
+    int wait_ms = -1;
+    if (at_once) {
+      wait_ms = 0;
+    } else if (wake) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*wake - Clock::now()).count();
+      wait_ms = static_cast<int>(std::clamp<long long>(left, 0, INT_MAX));
+    }
+    const int ready = poll(descriptors.data(), descriptors.size(), wait_ms);
+    if (ready < 0 && errno == EINTR) {
+      continue;
+    }
+    if (ready < 0) {  // as libpq's own wait: a hard failure ends every attempt
+      const std::string why = fmt::format("poll() failed: {}", std::strerror(errno));
+      for (Pending& p : pending) {
+        if (!p.done()) {
+          p.gave_up = why;
+          p.status = PGRES_POLLING_FAILED;
+        }
+      }
+      break;
+    }
+    const Clock::time_point now = Clock::now();
+    std::vector<bool> woken(pending.size(), false);
+    for (std::size_t d = 0; d < descriptors.size(); ++d) {
+      woken[polled[d]] = descriptors[d].revents != 0;
+    }
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      Pending& p = pending[i];
+      if (p.done()) {
+        continue;
+      }
+      if (woken[i] || PQsocket(p.conn.get()) < 0) {
+        p.advance(now);
+      } else if (p.deadline && now >= *p.deadline) {
+        p.gave_up = "timeout expired";
+        p.status = PGRES_POLLING_FAILED;
+      }
+    }
+    if (pending.front().status == PGRES_POLLING_FAILED) {
+      break;  // the others are closed unfinished: nothing is checked without the first
+    }
+  }
+  connected.front() = finish_pending(pending.front());
+  if (connected.front().facts.connected) {
+    for (std::size_t i = 1; i < pending.size(); ++i) {
+      connected[i] = finish_pending(pending[i]);
+    }
   }
   return connected;
 }
@@ -308,10 +494,9 @@ bool RoundTrip::run(PGconn* conn, std::chrono::milliseconds idle_timeout) {
   return PQstatus(conn) == CONNECTION_OK;
 }
 
-StatementOutcome run_one(PGconn* conn, const Statement& statement,
-                         std::chrono::milliseconds idle_timeout, std::string& failure) {
-  StatementOutcome outcome;
+bool send_one(PGconn* conn, const Statement& statement, std::string& failure) {
   int sent = 0;
+  spdlog::trace("query: {}", statement.sql);
   if (statement.params.empty()) {
     sent = PQsendQuery(conn, statement.sql.c_str());
   } else {
@@ -326,9 +511,14 @@ StatementOutcome run_one(PGconn* conn, const Statement& statement,
   }
   if (sent == 0) {
     failure = one_line(PQerrorMessage(conn));
-    outcome.error = {"", failure};
-    return outcome;
+    return false;
   }
+  return true;
+}
+
+StatementOutcome collect_one(PGconn* conn, std::chrono::milliseconds idle_timeout,
+                             std::string& failure) {
+  StatementOutcome outcome;
   while (true) {
     if (!wait_for_input(conn, idle_timeout, failure)) {
       outcome.result.reset();
@@ -353,6 +543,16 @@ StatementOutcome run_one(PGconn* conn, const Statement& statement,
     failure = one_line(PQerrorMessage(conn));
   }
   return outcome;
+}
+
+StatementOutcome run_one(PGconn* conn, const Statement& statement,
+                         std::chrono::milliseconds idle_timeout, std::string& failure) {
+  if (!send_one(conn, statement, failure)) {
+    StatementOutcome outcome;
+    outcome.error = {"", failure};
+    return outcome;
+  }
+  return collect_one(conn, idle_timeout, failure);
 }
 
 namespace {

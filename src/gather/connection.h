@@ -39,10 +39,17 @@ struct Connected {
 enum class Replication { no, database };
 
 // Connects as psql would (-d may hold a conninfo string or URI whose fields
-// override -h/-p/-U), bounded by options.connect_timeout_seconds; with
-// Replication::database, as a logical replication client (walsender).
-[[nodiscard]] Connected connect(const ConnectOptions& options,
-                                Replication replication = Replication::no);
+// override -h/-p/-U) once per entry of `kinds` (Replication::database: as a
+// logical replication client), all at the same time: PQconnectStartParams, then
+// PQconnectPoll for all of them in one poll() loop. Each is bounded by
+// connect_timeout per host and address tried, as libpq's blocking connect is
+// (one difference: an address that times out ends the attempt, where the
+// blocking connect would try the host's next address). The first connection is
+// the one that matters: when it fails, the others are closed unfinished and
+// returned without a connection and with empty facts. Throws InvalidConninfo
+// for settings libpq cannot use.
+[[nodiscard]] std::vector<Connected> connect_together(const ConnectOptions& options,
+                                                      const std::vector<Replication>& kinds);
 
 // Classifies libpq's connection error text.
 [[nodiscard]] ConnectionFailure classify_connection_error(std::string_view message);
@@ -91,6 +98,13 @@ class RoundTrip {
 [[nodiscard]] StatementOutcome run_one(PGconn* conn, const Statement& statement,
                                        std::chrono::milliseconds idle_timeout,
                                        std::string& failure);
+
+// run_one in two halves, so that the statement runs while the caller does
+// something else: send_one sends it without waiting for the answer (false, with
+// `failure`, when it could not), collect_one reads the answer.
+[[nodiscard]] bool send_one(PGconn* conn, const Statement& statement, std::string& failure);
+[[nodiscard]] StatementOutcome collect_one(PGconn* conn, std::chrono::milliseconds idle_timeout,
+                                           std::string& failure);
 
 // While alive, a SIGINT/SIGTERM cancels the connection's running query
 // (cancel_running_queries), so that the server stops waiting for a client that

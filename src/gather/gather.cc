@@ -198,7 +198,15 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   facts.publication = options.publication;
   facts.user = options.user;
 
-  Connected connected = connect(connect_options);
+  // The main connection, the replication connection (replication.connect) and,
+  // with --deep, the slot probe's are opened at the same time: one connection
+  // set-up of wall time, not one per connection.
+  std::vector<Replication> kinds = {Replication::no, Replication::database};
+  if (options.deep) {
+    kinds.push_back(Replication::no);
+  }
+  std::vector<Connected> connections = connect_together(connect_options, kinds);
+  Connected& connected = connections[0];
   facts.connection = std::move(connected.facts);
   if (!facts.connection.connected) {
     spdlog::debug("connection failed: {}", facts.connection.failure_message);
@@ -212,6 +220,9 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   const int version_num = PQserverVersion(conn);
   const std::chrono::milliseconds idle_timeout{
       1000LL * (options.statement_timeout_seconds + connect_options.connect_timeout_seconds)};
+
+  // IDENTIFY_SYSTEM goes out now and is answered while round trip 1 runs.
+  ReplicationProbe replication(std::move(connections[1]));
 
   // Round trip 1: session settings (sent as SET, not startup options, so that
   // poolers accept them), then one REPEATABLE READ READ ONLY transaction. Each
@@ -333,9 +344,9 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
       facts.errors[FactGroup::server] = aurora.outcome(version).error;
     }
   }
-  facts.replication_connect = probe_replication_connection(connect_options, idle_timeout);
+  facts.replication_connect = replication.finish(idle_timeout);
   if (options.deep) {
-    facts.slot_probe = probe_slot(connect_options, conn, options.publication,
+    facts.slot_probe = probe_slot(std::move(connections[2]), conn, options.publication,
                                   options.statement_timeout_seconds, idle_timeout);
   }
   spdlog::debug("gathered {} schemas and {} tables in {} ms", facts.schemas.size(),

@@ -36,19 +36,28 @@ std::vector<OpenTransaction> read_blockers(const PGresult* result) {
 
 }  // namespace
 
-ReplicationConnectFacts probe_replication_connection(const ConnectOptions& options,
-                                                     std::chrono::milliseconds idle_timeout) {
+ReplicationProbe::ReplicationProbe(Connected connected) : connected_(std::move(connected)) {
+  if (!connected_.conn) {
+    return;
+  }
+  cancel_on_signal_.emplace(connected_.conn.get());
+  if (!send_one(connected_.conn.get(), {"IDENTIFY_SYSTEM", {}}, failure_)) {
+    connected_.conn.reset();
+  }
+}
+
+ReplicationConnectFacts ReplicationProbe::finish(std::chrono::milliseconds idle_timeout) {
   ReplicationConnectFacts facts;
   facts.attempted = true;
-  Connected connected = connect(options, Replication::database);
-  if (!connected.conn) {
-    facts.message = connected.facts.failure_message;
+  if (!connected_.conn) {
+    facts.message = failure_.empty() ? connected_.facts.failure_message : failure_;
+    cancel_on_signal_.reset();
     return facts;
   }
-  const CancelOnSignal cancel_on_signal(connected.conn.get());
   std::string failure;
-  StatementOutcome outcome =
-      run_one(connected.conn.get(), {"IDENTIFY_SYSTEM", {}}, idle_timeout, failure);
+  const StatementOutcome outcome = collect_one(connected_.conn.get(), idle_timeout, failure);
+  cancel_on_signal_.reset();
+  connected_.conn.reset();
   if (!outcome.ok()) {
     facts.sqlstate = outcome.error.sqlstate;
     facts.message = outcome.error.message;
@@ -65,12 +74,10 @@ ReplicationConnectFacts probe_replication_connection(const ConnectOptions& optio
   return facts;
 }
 
-SlotProbeFacts probe_slot(const ConnectOptions& options, PGconn* observer,
-                          const std::string& publication, int statement_timeout_seconds,
-                          std::chrono::milliseconds idle_timeout) {
+SlotProbeFacts probe_slot(Connected connected, PGconn* observer, const std::string& publication,
+                          int statement_timeout_seconds, std::chrono::milliseconds idle_timeout) {
   SlotProbeFacts facts;
   facts.attempted = true;
-  Connected connected = connect(options);
   if (!connected.conn) {
     facts.message = connected.facts.failure_message;
     return facts;

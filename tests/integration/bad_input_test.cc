@@ -159,6 +159,28 @@ TEST_F(BadInput, MissingDatabaseIsClassified) {
   expect_connection_failure(run, "database_missing", "no_such_db");
 }
 
+// A conninfo string in -d whose values libpq cannot use is bad input, found
+// before any connection is tried (or after the first step, for
+// connect_timeout): one line and exit 2, as for a flag.
+TEST_F(BadInput, InvalidValuesInAConninfoStringAreUsageErrors) {
+  const std::string port = std::to_string(server().port());
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"host=localhost port=" + port + " sslmode=bogus", "sslmode"},
+      {"host=localhost port=abc", "port"},
+      {"host=localhost port=" + port + " connect_timeout=abc", "connect_timeout"},
+      {"host='localhost port=" + port, "-d"},
+  };
+  for (const auto& [conninfo, word] : cases) {
+    SCOPED_TRACE(conninfo);
+    const ProcessResult run = run_tool({"--dbname", conninfo, "--format", "json"},
+                                       {{"PGPASSWORD", std::string(kRolePassword)}});
+    EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+    EXPECT_EQ(run.out, "");
+    EXPECT_EQ(lines_of(run.err).size(), 1U) << run.err;
+    EXPECT_NE(run.err.find(word), std::string::npos) << run.err;
+  }
+}
+
 TEST_F(BadInput, UnwritableOutputFileIsAnInputError) {
   std::vector<std::string> args = args_for("localhost", server().port(), "app");
   args.insert(args.end(), {"--output", "/nonexistent-dir/cdcp/report.json"});
