@@ -271,7 +271,7 @@ TEST_F(SecretSweep, MalformedConnectionStrings) {
 TEST_F(SecretSweep, LostConnection) {
   for (const Source& source : sources(kPassword, "localhost", server().port(), "app")) {
     const HeldTransaction held(server(), "app");
-    std::thread terminator([this] {
+    std::thread terminator([] {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       Session admin(server());
       (void)admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = " +
