@@ -119,8 +119,7 @@ TEST(ClassifyHost, AnEmptyLabelAnywhereIsOther) {
   EXPECT_EQ(classify_host("mydb.abc123..rds.amazonaws.com").kind, EndpointKind::other);
   EXPECT_EQ(classify_host("mydb.cluster-abc123.rds..amazonaws.com.cn").kind, EndpointKind::other);
   EXPECT_EQ(classify_host(".global-abc123.global.rds.amazonaws.com").kind, EndpointKind::other);
-  EXPECT_EQ(classify_host("mydb.abc123.us-east-1.rds.amazonaws.com.").kind,
-            EndpointKind::instance);
+  EXPECT_EQ(classify_host("mydb.abc123.us-east-1.rds.amazonaws.com.").kind, EndpointKind::instance);
 }
 
 TEST(EndpointKindNames, AreTheStableJsonNames) {
