@@ -9,7 +9,8 @@
 # Environment: CDCP_BUILD_DIR (default: build, relative to the repository root);
 #   CDCP_PG_BINDIR (PostgreSQL server binaries of the full run; default: Debian's
 #   PostgreSQL 15, else the newest installed); CDCP_PG_MATRIX (when set, even empty: the
-#   other majors, as MAJOR=BINDIR;..., instead of installing 11 to 18).
+#   other majors, as MAJOR=BINDIR;..., instead of installing 11 to 18);
+#   CDCP_SANITIZE_RUN=0 (no sanitizer pass); CDCP_FUZZ_SMOKE_SECONDS (default 10).
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -38,14 +39,25 @@ cdcp_log "ctest --test-dir $CDCP_BUILD_DIR --output-on-failure --no-tests=error 
 ctest --test-dir "$CDCP_BUILD_DIR" --output-on-failure --no-tests=error -j2
 
 # The same unit tests and the PostgreSQL 15 integration suites again, built by clang with
-# AddressSanitizer and UndefinedBehaviorSanitizer (any finding aborts the test that hit it).
+# AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer (any finding aborts the
+# test that hit it), with the fuzz targets of fuzz/: each replays its committed corpus
+# (fuzz.TARGET.corpus), then fuzzes for CDCP_FUZZ_SMOKE_SECONDS (default 10) from it
+# (fuzz.TARGET.smoke; crashes in $sanitize_dir/fuzz/work/TARGET/crashes).
 # CDCP_SANITIZE_RUN=0 leaves this pass out (a quicker local run).
 if [[ "${CDCP_SANITIZE_RUN:-1}" != 0 ]]; then
   sanitize_dir="${CDCP_BUILD_DIR}-sanitize"
-  cdcp_log "cmake -S . -B $sanitize_dir (clang, ASan + UBSan)"
+  cdcp_log "cmake -S . -B $sanitize_dir (clang, ASan + UBSan, fuzz targets)"
   CXX=clang++ cmake -S . -B "$sanitize_dir" -DCMAKE_BUILD_TYPE=Debug -DCDCP_WERROR=ON \
-    -DCDCP_SANITIZE=ON -DCDCP_PG_MATRIX=
+    -DCDCP_SANITIZE=ON -DCDCP_FUZZ=ON "-DCDCP_FUZZ_SMOKE_SECONDS=${CDCP_FUZZ_SMOKE_SECONDS:-10}" \
+    -DCDCP_PG_MATRIX=
   cmake --build "$sanitize_dir" -j"$(nproc)"
+  # Leaks are reported (ASan's default on Linux, said so that no environment turns it off),
+  # and a finding exits 86: by default it exits 1, which is also the tool's "not ready", so
+  # a leak or undefined behaviour in a run expected to exit 1 would go unnoticed.
+  export ASAN_OPTIONS="detect_leaks=1:exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+  export UBSAN_OPTIONS="print_stacktrace=1:exitcode=86${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
   cdcp_log "ctest --test-dir $sanitize_dir (sanitizers)"
-  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j2
+  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j2 -LE fuzz-smoke
+  cdcp_log "ctest --test-dir $sanitize_dir -L fuzz-smoke (${CDCP_FUZZ_SMOKE_SECONDS:-10} s per target)"
+  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j2 -L fuzz-smoke
 fi

@@ -92,6 +92,9 @@ Endpoint classify_host(std::string_view host) {
     name.pop_back();
   }
   const std::vector<std::string> labels = split_labels(name);
+  if (std::any_of(labels.begin(), labels.end(), [](const std::string& l) { return l.empty(); })) {
+    return Endpoint{};  // not a DNS name (a..b, .a): no Amazon endpoint either
+  }
   const std::size_t n = labels.size();
   const auto ends_with_labels = [&](std::initializer_list<std::string_view> tail) {
     if (n < tail.size()) {
@@ -107,10 +110,6 @@ Endpoint classify_host(std::string_view host) {
       if (starts_with(labels[n - 5], "global-")) {
         return Endpoint{EndpointKind::global_writer, labels.front(), {}};
       }
-      return Endpoint{};
-    }
-    if (std::any_of(labels.begin(), labels.end() - 4,
-                    [](const std::string& l) { return l.empty(); })) {
       return Endpoint{};
     }
     return classify_rds(labels, n - 5, region);

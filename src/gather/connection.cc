@@ -59,7 +59,7 @@ void check_conninfo(const std::string& dbname) {
   PQconninfoOption* options = PQconninfoParse(dbname.c_str(), &error);
   if (options == nullptr) {
     std::string message =
-        error != nullptr ? mask_inline_passwords(one_line(error)) : "out of memory";
+        error != nullptr ? mask_conninfo_error(dbname, one_line(error)) : "out of memory";
     PQfreemem(error);
     throw InvalidConninfo("invalid connection string in -d/--dbname: " + message);
   }

@@ -1,7 +1,9 @@
 #include "util/secrets.h"
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
-#include <regex>
+#include <utility>
 #include <vector>
 
 namespace cdcpreflight {
@@ -18,6 +20,132 @@ Registry& registry() {
   return instance;
 }
 
+constexpr std::string_view kMask = "********";
+
+// The masking follows libpq's own reading (conninfo_parse and
+// conninfo_uri_parse_options in fe-connect.c), so that whatever libpq takes for a
+// password is masked whole:
+// - conninfo: `password`, optional spaces, `=`, optional spaces, then a value quoted
+//   with '…' (ending at the first quote no backslash escapes) or unquoted (ending at
+//   white space; a backslash escapes the next byte, a space too);
+// - URI: postgres[ql]://user:PASSWORD@…, the password ending at the first `@`
+//   (libpq looks for the `@` up to the first `/`);
+// - URI query: ?…&password=VALUE, the keyword possibly percent-encoded, the value
+//   ending at the next `&`.
+// What is masked is a range of the text: [begin, end).
+using Range = std::pair<std::size_t, std::size_t>;
+
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view word) {
+  if (text.size() - at < word.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (lower(text[at + i]) != word[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The end of the conninfo value that starts at `at`.
+std::size_t conninfo_value_end(std::string_view text, std::size_t at) {
+  const bool quoted = at < text.size() && text[at] == '\'';
+  for (std::size_t i = quoted ? at + 1 : at; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (quoted ? text[i] == '\'' : is_space(text[i])) {
+      return quoted ? i + 1 : i;
+    }
+  }
+  return text.size();
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = lower(c);
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// A URI query keyword, percent-decoded as libpq decodes it, in lower case.
+std::string decoded_keyword(std::string_view text) {
+  std::string keyword;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+        hex_value(text[i + 2]) >= 0) {
+      keyword += lower(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      keyword += lower(text[i]);
+    }
+  }
+  return keyword;
+}
+
+std::vector<Range> password_ranges(std::string_view text) {
+  std::vector<Range> ranges;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    // conninfo: password = value (in a URI query, the rule below applies)
+    constexpr std::string_view kKeyword = "password";
+    if (starts_with_ignoring_case(text, at, kKeyword) &&
+        (at == 0 || (text[at - 1] != '?' && text[at - 1] != '&'))) {
+      std::size_t i = at + kKeyword.size();
+      while (i < text.size() && is_space(text[i])) ++i;
+      if (i < text.size() && text[i] == '=') {
+        ++i;
+        while (i < text.size() && is_space(text[i])) ++i;
+        ranges.emplace_back(i, conninfo_value_end(text, i));
+      }
+    }
+    // URI: scheme://user:password@
+    for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
+      if (starts_with_ignoring_case(text, at, scheme)) {
+        const std::size_t start = at + scheme.size();
+        const std::size_t end = text.find_first_of("@/", start);
+        if (end != std::string_view::npos && text[end] == '@') {
+          const std::size_t colon = text.find(':', start);
+          if (colon < end) {
+            ranges.emplace_back(colon + 1, end);
+          }
+        }
+        break;
+      }
+    }
+    // URI query: ?password=value&…
+    if (text[at] == '?' || text[at] == '&') {
+      const std::size_t equals = text.find_first_of("=&", at + 1);
+      if (equals != std::string_view::npos && text[equals] == '=' &&
+          decoded_keyword(text.substr(at + 1, equals - at - 1)) == "password") {
+        const std::size_t end = text.find('&', equals + 1);
+        ranges.emplace_back(equals + 1, end == std::string_view::npos ? text.size() : end);
+      }
+    }
+  }
+  return ranges;
+}
+
+std::string masked(std::string_view text, std::vector<Range> ranges) {
+  std::sort(ranges.begin(), ranges.end());
+  std::string result;
+  std::size_t copied = 0;
+  for (const auto& [begin, end] : ranges) {
+    if (end <= begin || end <= copied) {
+      continue;  // empty, or within a range already masked
+    }
+    if (begin >= copied) {
+      result.append(text.substr(copied, begin - copied));
+      result += kMask;
+    }
+    copied = end;
+  }
+  result.append(text.substr(std::min(copied, text.size())));
+  return result;
+}
+
 }  // namespace
 
 void register_secret(std::string secret) {
@@ -30,12 +158,33 @@ void register_secret(std::string secret) {
 }
 
 std::string mask_inline_passwords(std::string_view text) {
-  static const std::regex conninfo_password(R"((password\s*=\s*)('(\\.|[^'])*'|[^\s'"]+))",
-                                            std::regex::icase);
-  static const std::regex uri_password(R"((postgres(ql)?://[^:/@\s]*:)[^@\s]*@)",
-                                       std::regex::icase);
-  const std::string masked = std::regex_replace(std::string(text), conninfo_password, "$1********");
-  return std::regex_replace(masked, uri_password, "$1********@");
+  return masked(text, password_ranges(text));
+}
+
+std::string mask_conninfo_error(std::string_view conninfo, std::string_view error) {
+  std::string message = mask_inline_passwords(error);
+  if (password_ranges(conninfo).empty()) {
+    return message;
+  }
+  // libpq quotes what it could not read, last in its message (fe-connect.c): a
+  // token that may be the password, or a part of it (`password=two words`: missing
+  // "=" after "words"), and that may hold quotes itself. Known messages tell where
+  // it starts; in any other (a translation), everything from the first quote goes.
+  std::size_t open = message.find('"');
+  if (const std::size_t uri = message.find(": \""); uri != std::string::npos) {
+    open = uri + 2;  // the URI messages: …: "token"
+  }
+  for (const std::string_view introduction :
+       {"missing \"=\" after \"", "invalid connection option \""}) {
+    if (message.starts_with(introduction)) {
+      open = introduction.size() - 1;
+    }
+  }
+  if (open == std::string::npos) {
+    return message;
+  }
+  const std::size_t close = message.rfind('"');
+  return masked(message, {{open + 1, close > open ? close : message.size()}});
 }
 
 std::string scrub_secrets(std::string_view text) {
@@ -44,8 +193,8 @@ std::string scrub_secrets(std::string_view text) {
   std::string scrubbed(text);
   for (const std::string& secret : r.secrets) {
     for (std::size_t at = scrubbed.find(secret); at != std::string::npos;
-         at = scrubbed.find(secret, at + 8)) {
-      scrubbed.replace(at, secret.size(), "********");
+         at = scrubbed.find(secret, at + kMask.size())) {
+      scrubbed.replace(at, secret.size(), kMask);
     }
   }
   return scrubbed;

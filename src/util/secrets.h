@@ -13,9 +13,13 @@ void register_secret(std::string secret);
 // Replaces every registered secret in `text` with ********.
 [[nodiscard]] std::string scrub_secrets(std::string_view text);
 
-// Masks any password a conninfo string (password=…) or URI (://user:…@) in
-// `text` carries: for echoes of the command line, whose secrets were never
-// registered. Slow (a regex): for short messages, not reports.
+// Masks every password a conninfo string (password=…), a URI (://user:…@) or a
+// URI query (?password=…) in `text` carries, as libpq would read it: for echoes
+// of the command line, whose secrets were never registered.
 [[nodiscard]] std::string mask_inline_passwords(std::string_view text);
+
+// libpq's error about `conninfo`, which it could not parse, masked: when
+// `conninfo` carries a password, libpq's quoted tokens too, which may be (part of) it.
+[[nodiscard]] std::string mask_conninfo_error(std::string_view conninfo, std::string_view error);
 
 }  // namespace cdcpreflight

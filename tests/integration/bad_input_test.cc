@@ -1,11 +1,7 @@
 // Wrong flags and every way connecting can fail: the documented exit code, a
 // classified cause, promptly, and never the password. (The ways a login is
 // refused, a wrong password among them: ConnectionCauses, reliability_test.cc.)
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -13,6 +9,7 @@
 #include <vector>
 
 #include "scenario.h"
+#include "silent_listener.h"
 #include "suite_server.h"
 #include "tool.h"
 
@@ -38,32 +35,6 @@ class BadInput : public ServerSuite {
     });
   }
   static void TearDownTestSuite() { stop_server(); }
-};
-
-// A TCP port that accepts connections (the kernel completes the handshake) but
-// never answers: what a black-holed security group looks like from libpq.
-class SilentListener {
- public:
-  SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    auto* generic = reinterpret_cast<sockaddr*>(&address);
-    if (fd_ < 0 || ::bind(fd_, generic, sizeof address) != 0 || ::listen(fd_, 8) != 0 ||
-        ::getsockname(fd_, generic, &length) != 0) {
-      throw std::runtime_error("cannot listen on a loopback port");
-    }
-    port_ = ntohs(address.sin_port);
-  }
-  SilentListener(const SilentListener&) = delete;
-  SilentListener& operator=(const SilentListener&) = delete;
-  ~SilentListener() { ::close(fd_); }
-  [[nodiscard]] int port() const { return port_; }
-
- private:
-  int fd_;
-  int port_ = 0;
 };
 
 std::vector<std::string> lines_of(const std::string& text) {

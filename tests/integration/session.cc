@@ -43,6 +43,16 @@ std::string Session::exec(std::string_view sql) {
   return value;
 }
 
+std::string Session::column_name(std::string_view sql) {
+  const std::string text(sql);
+  PGresult* result = PQexec(conn_, text.c_str());
+  const bool ok = PQresultStatus(result) == PGRES_TUPLES_OK && PQnfields(result) > 0;
+  const std::string answer = ok ? PQfname(result, 0) : PQresultErrorMessage(result);
+  PQclear(result);
+  if (!ok) throw std::runtime_error(text + ": " + answer);
+  return answer;
+}
+
 int Session::backend_pid() const { return PQbackendPID(conn_); }
 
 HeldTransaction::HeldTransaction(const PgServer& server, std::string_view dbname)

@@ -27,6 +27,10 @@ class Session {
   // error.
   std::string exec(std::string_view sql);
 
+  // Runs one query; returns the name the server gave its first column
+  // (PQfname). Throws std::runtime_error on an error.
+  std::string column_name(std::string_view sql);
+
   // The server process serving this session (pg_backend_pid()).
   [[nodiscard]] int backend_pid() const;
 

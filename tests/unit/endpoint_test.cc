@@ -113,6 +113,15 @@ TEST(ClassifyHost, LookalikesAreOther) {
   EXPECT_EQ(classify_host("mydb..us-east-1.rds.amazonaws.com").kind, EndpointKind::other);
 }
 
+// Found by fuzz/endpoint_fuzzer.cc: an empty region label made an instance endpoint
+// without a region.
+TEST(ClassifyHost, AnEmptyLabelAnywhereIsOther) {
+  EXPECT_EQ(classify_host("mydb.abc123..rds.amazonaws.com").kind, EndpointKind::other);
+  EXPECT_EQ(classify_host("mydb.cluster-abc123.rds..amazonaws.com.cn").kind, EndpointKind::other);
+  EXPECT_EQ(classify_host(".global-abc123.global.rds.amazonaws.com").kind, EndpointKind::other);
+  EXPECT_EQ(classify_host("mydb.abc123.us-east-1.rds.amazonaws.com.").kind, EndpointKind::instance);
+}
+
 TEST(EndpointKindNames, AreTheStableJsonNames) {
   EXPECT_STREQ(to_string(EndpointKind::cluster_writer), "cluster-writer");
   EXPECT_STREQ(to_string(EndpointKind::cluster_reader), "cluster-reader");
