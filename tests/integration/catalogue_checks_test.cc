@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cdcpreflight/sql_quote.h"
+#include "ready_suite.h"
 #include "scenario.h"
 #include "session.h"
 #include "suite_server.h"
@@ -17,23 +18,8 @@
 namespace cdcpreflight::integration {
 namespace {
 
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
-
-class CatalogueChecks : public ServerSuite {
+class CatalogueChecks : public ReadyAuroraSuite {
  protected:
-  static void SetUpTestSuite() {
-    start_server(ready_aurora(), [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-    });
-  }
-  static void TearDownTestSuite() { stop_server(); }
-
-  // This test's database, ready for clickpipes_user.
-  [[nodiscard]] Login ready_login() const {
-    create_ready_database(server(), test_slug(), kClickpipesUser);
-    return Login{server(), std::string(kClickpipesUser), std::string(kRolePassword), test_slug()};
-  }
-
   // A role of this test's own (role attributes are cluster-wide), ready.
   [[nodiscard]] Login ready_login_for_own_role() const {
     create_login_role(server(), test_slug(), ReplicationGrant::granted);

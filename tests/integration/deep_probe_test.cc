@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "ready_suite.h"
 #include "scenario.h"
 #include "session.h"
 #include "suite_server.h"
@@ -22,25 +23,11 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
-
 constexpr const char* kProbeSlots =
     "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'cdc\\_preflight\\_probe\\_%';";
 
-class DeepProbe : public ServerSuite {
+class DeepProbe : public ReadyAuroraSuite {
  protected:
-  static void SetUpTestSuite() {
-    start_server(ready_aurora(), [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-    });
-  }
-  static void TearDownTestSuite() { stop_server(); }
-
-  [[nodiscard]] Login ready_login() const {
-    create_ready_database(server(), test_slug(), kClickpipesUser);
-    return Login{server(), std::string(kClickpipesUser), std::string(kRolePassword), test_slug()};
-  }
-
   // No replication slot at all, right now.
   void expect_no_slot_left() const {
     EXPECT_EQ(server().sql("SELECT count(*) FROM pg_replication_slots;"), "0\n")

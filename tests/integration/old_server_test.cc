@@ -14,8 +14,6 @@
 namespace cdcpreflight::integration {
 namespace {
 
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
-
 class OldServer : public ServerSuite {
  protected:
   static void SetUpTestSuite() {

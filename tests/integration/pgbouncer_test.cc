@@ -9,6 +9,7 @@
 #include <string>
 
 #include "pgbouncer.h"
+#include "ready_suite.h"
 #include "scenario.h"
 #include "suite_server.h"
 #include "tool.h"
@@ -16,17 +17,9 @@
 namespace cdcpreflight::integration {
 namespace {
 
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
-
-class Pooler : public ServerSuite {
+class Pooler : public ReadyAuroraSuite {
  protected:
-  static void SetUpTestSuite() {
-    start_server(ready_aurora(), [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-      create_ready_database(server, "app", kClickpipesUser);
-    });
-  }
-  static void TearDownTestSuite() { stop_server(); }
+  static void SetUpTestSuite() { start_ready_cluster(ready_aurora(), AppDatabase::yes); }
 
   void SetUp() override {
     ServerSuite::SetUp();

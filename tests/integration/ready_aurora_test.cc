@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cdcpreflight/sql_quote.h"
+#include "ready_suite.h"
 #include "scenario.h"
 #include "suite_server.h"
 #include "tool.h"
@@ -15,23 +16,8 @@
 namespace cdcpreflight::integration {
 namespace {
 
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
-
-class ReadyAurora : public ServerSuite {
+class ReadyAurora : public ReadyAuroraSuite {
  protected:
-  static void SetUpTestSuite() {
-    start_server(ready_aurora(), [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-    });
-  }
-  static void TearDownTestSuite() { stop_server(); }
-
-  // This test's database, ready for clickpipes_user; the test then breaks one thing.
-  [[nodiscard]] Login ready_login() const {
-    create_ready_database(server(), test_slug(), kClickpipesUser);
-    return Login{server(), std::string(kClickpipesUser), std::string(kRolePassword), test_slug()};
-  }
-
   // A role of this test's own (for changes to cluster-wide memberships), with a
   // ready database.
   [[nodiscard]] Login ready_login_for_own_role(ReplicationGrant grant) const {

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "pg_server.h"
+#include "ready_suite.h"
 #include "scenario.h"
 #include "session.h"
 #include "suite_server.h"
@@ -38,8 +39,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
 
 std::vector<std::string> joined(std::vector<std::string> first,
                                 const std::vector<std::string>& second) {
@@ -222,7 +221,7 @@ std::string statement_list(const std::vector<LoggedStatement>& statements) {
   return text;
 }
 
-class ReadOnlyProof : public ServerSuite {
+class ReadOnlyProof : public ReadyAuroraSuite {
  protected:
   static void SetUpTestSuite() {
     PgServerOptions options = ready_aurora();
@@ -230,11 +229,8 @@ class ReadOnlyProof : public ServerSuite {
         options.conf_lines.end(),
         {"log_statement = 'all'", "log_replication_commands = on",
          std::string("log_line_prefix = '") + kLogLinePrefix + "'", "log_min_messages = info"});
-    start_server(options, [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-    });
+    start_ready_cluster(options);
   }
-  static void TearDownTestSuite() { stop_server(); }
 
   [[nodiscard]] Login ready_login() const {
     create_ready_database(server(), test_slug(), kClickpipesUser);
@@ -400,20 +396,8 @@ bool wait_until_blocked(const PgServer& server, std::string_view role, std::stri
   return false;
 }
 
-class Faults : public ServerSuite {
+class Faults : public ReadyAuroraSuite {
  protected:
-  static void SetUpTestSuite() {
-    start_server(ready_aurora(), [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-    });
-  }
-  static void TearDownTestSuite() { stop_server(); }
-
-  [[nodiscard]] Login ready_login() const {
-    create_ready_database(server(), test_slug(), kClickpipesUser);
-    return Login{server(), std::string(kClickpipesUser), std::string(kRolePassword), test_slug()};
-  }
-
   // The role's sessions on the server, right now.
   [[nodiscard]] static int sessions_of_the_tool() {
     return std::stoi(server().sql("SELECT count(*) FROM pg_stat_activity WHERE usename = '" +
@@ -578,15 +562,9 @@ TEST_F(Faults, DeepProbeThatFailsLeavesNoSlot) {
 // database: BadInput): a role that may not log in and a pg_hba.conf `reject`
 // line are both `authentication`, told apart by the reason and the fix.
 
-class ConnectionCauses : public ServerSuite {
+class ConnectionCauses : public ReadyAuroraSuite {
  protected:
-  static void SetUpTestSuite() {
-    start_server(ready_aurora(), [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-      create_ready_database(server, "app", kClickpipesUser);
-    });
-  }
-  static void TearDownTestSuite() { stop_server(); }
+  static void SetUpTestSuite() { start_ready_cluster(ready_aurora(), AppDatabase::yes); }
 
   [[nodiscard]] static Login login_as(std::string_view user) {
     return Login{server(), std::string(user), std::string(kRolePassword), "app"};
@@ -663,19 +641,9 @@ TEST_F(ConnectionCauses, WrongPasswordIsRefusedAsPassword) {
 // ---------------------------------------------------------------------------
 // Tls
 
-class Tls : public ServerSuite {
+class Tls : public ReadyAuroraSuite {
  protected:
-  static void SetUpTestSuite() {
-    start_server(ready_aurora(), [](PgServer& server) {
-      create_login_role(server, kClickpipesUser, ReplicationGrant::granted);
-      create_ready_database(server, "app", kClickpipesUser);
-    });
-  }
-  static void TearDownTestSuite() { stop_server(); }
-
-  [[nodiscard]] static Login login() {
-    return Login{server(), std::string(kClickpipesUser), std::string(kRolePassword), "app"};
-  }
+  static void SetUpTestSuite() { start_ready_cluster(ready_aurora(), AppDatabase::yes); }
 
   // The tool with a conninfo string in -d (which wins over PGSSLMODE).
   [[nodiscard]] static ToolReport check_with_conninfo(const std::string& conninfo,
@@ -703,7 +671,7 @@ void expect_tls_failure(const ToolReport& result) {
 }
 
 TEST_F(Tls, VerifyFullWithTheRightCaPassesShowingProtocolAndCipher) {
-  const ToolReport result = check_as(login());  // verify-full, sslrootcert = the server's CA
+  const ToolReport result = check_as(app_login());  // verify-full, sslrootcert = the server's CA
   EXPECT_EQ(result.run.exit_code, 0) << describe_result(result.run);
   EXPECT_EQ(status_of(result.report, "connection.tls"), "pass");
   const std::string summary = check(result.report, "connection.tls").value("summary", "");

@@ -14,6 +14,8 @@
 namespace cdcpreflight::integration {
 
 inline constexpr std::string_view kRolePassword = "Cl1ckP!pes-pw";
+// The login role the ClickPipes setup guide has the user create.
+inline constexpr std::string_view kClickpipesUser = "clickpipes_user";
 inline constexpr std::string_view kPublication = "clickpipes_publication";
 
 // Who the tool connects as, and where: over TCP to host "localhost".

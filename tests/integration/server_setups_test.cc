@@ -14,8 +14,6 @@
 namespace cdcpreflight::integration {
 namespace {
 
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
-
 // Each test starts its own ready Aurora-like server (with `options` changed).
 class ServerSetups : public ::testing::Test {
  protected:

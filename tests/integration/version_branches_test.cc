@@ -22,8 +22,6 @@
 namespace cdcpreflight::integration {
 namespace {
 
-constexpr std::string_view kClickpipesUser = "clickpipes_user";
-
 // The first major where each feature exists.
 constexpr int kSchemaPublications = 15;       // FOR TABLES IN SCHEMA
 constexpr int kPartitionedPublications = 13;  // partitioned tables, publish_via_partition_root
