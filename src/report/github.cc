@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "report/capped.h"
 #include "util/utf8.h"
 
 namespace cdcpreflight {
@@ -63,13 +64,15 @@ std::string render_github(const Report& report, Strict strict) {
       continue;
     }
     std::string message = check.summary;
-    for (const std::string& detail : check.details) {
+    for (const std::string& detail : capped(check.details, "more (all of them in --format json)")) {
       message += "\n" + detail;
     }
-    for (const std::string& sql : check.remediation.sql) {
+    for (const std::string& sql :
+         capped(check.remediation.sql, "more statements (all of them in --format sql)", "-- ")) {
       message += "\n" + sql;
     }
-    for (const std::string& step : check.remediation.steps) {
+    for (const std::string& step :
+         capped(check.remediation.steps, "more steps (all of them in --format sql)")) {
       message += "\n- " + step;
     }
     out += fmt::format("::{} title={}::{}\n", command, property("cdc-preflight " + check.id),

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "report/capped.h"
 #include "util/utf8.h"
 
 namespace cdcpreflight {
@@ -81,20 +82,23 @@ std::string render_markdown_unchecked(const Report& report) {
     out += fmt::format("\n### {} `{}`: {}\n\n{}\n", mark(check.status), check.id,
                        to_string(check.status), cell(check.summary));
     if (!check.details.empty()) {
-      out += "\n" + fenced(check.details, "");
+      out += "\n" + fenced(capped(check.details, "more (all of them in --format json)"), "");
     }
     const Remediation& fix = check.remediation;
-    for (const std::string& step : fix.steps) {
+    for (const std::string& step : capped(fix.steps, "more steps (all of them in --format sql)")) {
       out += fmt::format("\n- {}", cell(step));
     }
     if (!fix.steps.empty()) {
       out += "\n";
     }
     if (!fix.sql.empty()) {
-      out += "\n" + fenced(fix.sql, "sql");
+      out += "\n" +
+             fenced(capped(fix.sql, "more statements (all of them in --format sql)", "-- "), "sql");
     }
     if (!fix.commands.empty()) {
-      out += "\n" + fenced(fix.commands, "sh");
+      out +=
+          "\n" +
+          fenced(capped(fix.commands, "more commands (all of them in --format json)", "# "), "sh");
     }
     if (!fix.docs.empty()) {
       out += fmt::format("\nDocs: {}\n", fix.docs);

@@ -6,15 +6,13 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "report/capped.h"
 #include "util/bytes.h"
 
 namespace cdcpreflight {
 
 namespace {
 
-// Lists longer than this (details, and each kind of fix) show their first
-// entries and a count of the rest: a report on 100,000 tables stays readable.
-constexpr std::size_t kDetailsShown = 10;
 constexpr std::size_t kIdWidth = 30;
 
 class Painter {
@@ -119,11 +117,11 @@ void render_header(const Report& report, const Painter& painter, std::string& ou
   }
 }
 
-// The first kDetailsShown entries of a list, then how many more there are.
+// The first kEntriesShown entries of a list, then how many more there are.
 void render_capped(const std::vector<std::string>& entries, std::string_view first,
                    std::string_view rest, std::string_view more, const Painter& painter,
                    std::string& out) {
-  const std::size_t shown = std::min(kDetailsShown, entries.size());
+  const std::size_t shown = std::min(kEntriesShown, entries.size());
   for (std::size_t i = 0; i < shown; ++i) {
     out += indented(entries[i], first, rest);
   }

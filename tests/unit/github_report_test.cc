@@ -227,5 +227,23 @@ TEST(GitHubReport, HostileNamesCannotStartAnotherCommand) {
   EXPECT_EQ(commands.size(), 2U);  // grants.table_select and the notice
 }
 
+TEST(GitHubReport, AnnotationsShowTenEntriesOfEachListAndCountTheRest) {
+  FactsBuilder builder;
+  builder.no_tables();
+  for (int i = 0; i < 13; ++i) {
+    builder.table("app", "t" + std::to_string(i), [](TableFacts& t) { t.has_primary_key = false; });
+  }
+  builder.no_publication();
+  const std::vector<Command> commands =
+      commands_of(render_github(report_of(builder.build()), Strict::no));
+  const Command* command = command_for(commands, "tables.replica_identity");
+  ASSERT_NE(command, nullptr);
+  const std::string message = decoded(command->message);
+  EXPECT_THAT(message, HasSubstr("app.t9 (no primary key)"));
+  EXPECT_THAT(message, Not(HasSubstr("app.t10 (no primary key)")));
+  EXPECT_THAT(message, HasSubstr("… and 3 more (all of them in --format json)"));
+  EXPECT_THAT(message, HasSubstr("-- … and 3 more statements (all of them in --format sql)"));
+}
+
 }  // namespace
 }  // namespace cdcpreflight::testing
