@@ -428,6 +428,18 @@ class FactsBuilder {
   Facts facts_;
 };
 
+// Tables app.t0 … app.t<count - 1>, none with a primary key, and no publication:
+// long lists (details and fixes) for the reports to cap.
+inline Facts keyless_tables_facts(int count) {
+  FactsBuilder builder;
+  builder.no_tables();
+  for (int i = 0; i < count; ++i) {
+    builder.table("app", "t" + std::to_string(i), [](TableFacts& t) { t.has_primary_key = false; });
+  }
+  builder.no_publication();
+  return builder.build();
+}
+
 // The options of a plain run: the default publication, nothing narrowed.
 inline ScopeOptions default_options() {
   ScopeOptions options;

@@ -228,14 +228,8 @@ TEST(GitHubReport, HostileNamesCannotStartAnotherCommand) {
 }
 
 TEST(GitHubReport, AnnotationsShowTenEntriesOfEachListAndCountTheRest) {
-  FactsBuilder builder;
-  builder.no_tables();
-  for (int i = 0; i < 13; ++i) {
-    builder.table("app", "t" + std::to_string(i), [](TableFacts& t) { t.has_primary_key = false; });
-  }
-  builder.no_publication();
   const std::vector<Command> commands =
-      commands_of(render_github(report_of(builder.build()), Strict::no));
+      commands_of(render_github(report_of(keyless_tables_facts(13)), Strict::no));
   const Command* command = command_for(commands, "tables.replica_identity");
   ASSERT_NE(command, nullptr);
   const std::string message = decoded(command->message);

@@ -203,20 +203,8 @@ TEST(MarkdownReport, PassingAndSkippedChecksHaveNoSection) {
   EXPECT_THAT(markdown, HasSubstr("`activity.long_transactions`: error"));
 }
 
-// Thirteen tables without a primary key: ten of each list, and a count of the
-// rest (a ticket stays readable on 100,000 tables; JSON lists them all).
-Report thirteen_keyless_tables() {
-  FactsBuilder builder;
-  builder.no_tables();
-  for (int i = 0; i < 13; ++i) {
-    builder.table("app", "t" + std::to_string(i), [](TableFacts& t) { t.has_primary_key = false; });
-  }
-  builder.no_publication();
-  return report_of(builder.build());
-}
-
 TEST(MarkdownReport, ShowsTenEntriesOfEachListAndCountsTheRest) {
-  const std::string markdown = render_markdown(thirteen_keyless_tables());
+  const std::string markdown = render_markdown(report_of(keyless_tables_facts(13)));
   EXPECT_THAT(markdown, HasSubstr("app.t9 (no primary key)"));
   EXPECT_THAT(markdown, Not(HasSubstr("app.t10 (no primary key)")));
   EXPECT_THAT(markdown, HasSubstr("… and 3 more (all of them in --format json)"));

@@ -106,26 +106,14 @@ TEST(TextReport, EndsWithTheVerdict) {
 }
 
 TEST(TextReport, ShowsTenDetailsAndCountsTheRest) {
-  FactsBuilder builder;
-  builder.no_tables();
-  for (int i = 0; i < 13; ++i) {
-    builder.table("app", "t" + std::to_string(i), [](TableFacts& t) { t.has_primary_key = false; });
-  }
-  builder.no_publication();
-  const std::string text = text_of(builder.build());
+  const std::string text = text_of(keyless_tables_facts(13));
   EXPECT_THAT(text, HasSubstr("app.t9 (no primary key)"));
   EXPECT_THAT(text, Not(HasSubstr("app.t10 (no primary key)")));
   EXPECT_THAT(text, HasSubstr("… and 3 more"));
 }
 
 TEST(TextReport, ShowsTenStatementsOfAFixAndCountsTheRest) {
-  FactsBuilder builder;
-  builder.no_tables();
-  for (int i = 0; i < 13; ++i) {
-    builder.table("app", "t" + std::to_string(i), [](TableFacts& t) { t.has_primary_key = false; });
-  }
-  builder.no_publication();
-  const Facts facts = builder.build();
+  const Facts facts = keyless_tables_facts(13);
   const std::string text = text_of(facts);
   EXPECT_THAT(text, HasSubstr("ALTER TABLE \"app\".\"t9\" REPLICA IDENTITY FULL;"));
   EXPECT_THAT(text, Not(HasSubstr("ALTER TABLE \"app\".\"t10\" REPLICA IDENTITY FULL;")));
