@@ -1,0 +1,63 @@
+#include "util/printable.h"
+
+#include <fmt/format.h>
+
+#include "util/utf8.h"
+
+namespace cdcpreflight {
+
+namespace {
+
+// Characters that move the cursor, start an escape sequence or reorder what
+// follows: C0 and C1 controls, DEL, LINE/PARAGRAPH SEPARATOR, the bidirectional
+// marks, embeddings, overrides and isolates, and the noncharacters U+FFFE/U+FFFF
+// (which XML cannot hold).
+bool is_hidden(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFFFE ||
+         c == 0xFFFF;
+}
+
+// Calls visible(sequence) for what may be shown and escaped(text) otherwise.
+template <typename Visible, typename Escaped>
+void scan(std::string_view text, Newlines newlines, Visible visible, Escaped escaped) {
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, at);
+    if (length == 0) {
+      escaped(fmt::format("\\x{:02x}", static_cast<unsigned char>(text[at])));
+      ++at;
+      continue;
+    }
+    const char32_t c = utf8_code_point(text, at, length);
+    if (c == '\n' && newlines == Newlines::keep) {
+      visible(text.substr(at, length));
+    } else if (!is_hidden(c)) {
+      visible(text.substr(at, length));
+    } else if (c <= 0xFF) {
+      escaped(fmt::format("\\x{:02x}", static_cast<unsigned>(c)));
+    } else {
+      escaped(fmt::format("\\u{:04X}", static_cast<unsigned>(c)));
+    }
+    at += length;
+  }
+}
+
+}  // namespace
+
+std::string printable(std::string_view text, Newlines newlines) {
+  std::string out;
+  out.reserve(text.size());
+  scan(
+      text, newlines, [&](std::string_view kept) { out.append(kept); },
+      [&](const std::string& escape) { out += escape; });
+  return out;
+}
+
+bool is_printable(std::string_view text, Newlines newlines) {
+  bool clean = true;
+  scan(
+      text, newlines, [](std::string_view) {}, [&](const std::string&) { clean = false; });
+  return clean;
+}
+
+}  // namespace cdcpreflight

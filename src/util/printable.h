@@ -1,0 +1,21 @@
+// Text read from a server or a snapshot, made harmless for a terminal, a log
+// line or a comment: what could drive the reader's display is shown as an
+// escape instead. Control characters (C0, DEL, C1) and bytes that are not
+// UTF-8 become \xNN; the Unicode characters that break or reorder lines (line
+// and paragraph separators, bidirectional controls) and the noncharacters
+// U+FFFE/U+FFFF become \uXXXX. Everything else is kept as it is.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cdcpreflight {
+
+enum class Newlines { escape, keep };
+
+[[nodiscard]] std::string printable(std::string_view text, Newlines newlines = Newlines::escape);
+
+// True when printable() would change nothing (ignoring newlines when kept).
+[[nodiscard]] bool is_printable(std::string_view text, Newlines newlines = Newlines::escape);
+
+}  // namespace cdcpreflight
