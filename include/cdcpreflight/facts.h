@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -135,6 +136,9 @@ struct PreparedTransaction {
   std::int64_t age_seconds = 0;
 };
 
+// The name of every temporary slot the --deep probe creates starts so.
+inline constexpr std::string_view kProbeSlotPrefix = "cdc_preflight_probe_";
+
 struct ReplicationSlotFacts {
   std::string name;
   std::string plugin;  // empty for a physical slot
@@ -155,7 +159,10 @@ struct ActivityFacts {
       transactions;  // open ones, oldest first (1000 at most), ours excluded
   std::vector<PreparedTransaction> prepared;
   std::vector<ReplicationSlotFacts> slots;
-  int wal_senders = 0;  // WAL sender processes running
+  // WAL sender processes running, but the tool's own replication connection
+  // and those of other cdc-preflight runs (application_name cdc-preflight),
+  // which hold a sender for a moment only.
+  int wal_senders = 0;
 };
 
 // A replication=database connection that ran IDENTIFY_SYSTEM (live only).

@@ -60,8 +60,19 @@ CheckResult replication_connect(const Facts& facts, const Scope& /*scope*/) {
                     "name, like any other), then reload.",
                     login));
     fix.sql.push_back("SELECT pg_reload_conf();");
-  } else if (contains(message, "max_wal_senders") || contains(message, "too many")) {
-    summary = "no WAL sender is free (see settings.replication_capacity)";
+  } else if (contains(message, "max_wal_senders")) {
+    // The server refuses a WAL sender only after authentication and the
+    // privilege check: what this check proves held. Whether a sender is free
+    // for ClickPipes is settings.replication_capacity's question, answered
+    // without the tool's own connections and those of other cdc-preflight runs,
+    // which hold one for a moment only.
+    details.push_back("the login and the replication privilege were accepted first");
+    return make_result(Status::skip,
+                       "every WAL sender was busy when the tool tried, so IDENTIFY_SYSTEM did not "
+                       "run (see settings.replication_capacity)",
+                       std::move(details));
+  } else if (contains(message, "too many")) {
+    summary = "the server had no connection slot free (max_connections or the role's limit)";
   } else if (probe.sqlstate == "42501" || contains(message, "permission denied") ||
              contains(message, "must be superuser or replication role") ||
              contains(message, "REPLICATION")) {

@@ -162,7 +162,13 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
   if (!max_slots || !max_senders) {
     return make_result(Status::error, "max_replication_slots or max_wal_senders is unreadable");
   }
-  const auto used_slots = static_cast<long long>(facts.activity.slots.size());
+  // The temporary slots of other cdc-preflight runs (--deep) last a moment and
+  // are not counted, as their WAL senders are not (facts.activity.wal_senders).
+  const auto used_slots = static_cast<long long>(
+      std::count_if(facts.activity.slots.begin(), facts.activity.slots.end(),
+                    [](const ReplicationSlotFacts& slot) {
+                      return !(slot.temporary && slot.name.starts_with(kProbeSlotPrefix));
+                    }));
   const long long free_slots = *max_slots - used_slots;
   const long long free_senders = *max_senders - facts.activity.wal_senders;
   const std::vector<std::string> details = {

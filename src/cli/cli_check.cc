@@ -1,6 +1,7 @@
 #include "cli/cli_check.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -12,7 +13,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/ansicolor_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -20,15 +21,30 @@
 #include "cdcpreflight/report.h"
 #include "facts/redact.h"
 #include "gather/connection.h"
-#include "util/secrets.h"
+#include "util/printable.h"
 #include "version.h"
 
 namespace cdcpreflight {
 
 namespace {
 
+// Diagnostics quote servers, snapshots and file names: each message is escaped
+// (util/printable.h) before it reaches the terminal.
+class PrintableSink : public spdlog::sinks::ansicolor_stderr_sink_mt {
+ public:
+  PrintableSink() : spdlog::sinks::ansicolor_stderr_sink_mt(spdlog::color_mode::automatic) {}
+
+  void log(const spdlog::details::log_msg& message) override {
+    const std::string payload = printable(
+        std::string_view(message.payload.data(), message.payload.size()), Newlines::escape);
+    spdlog::details::log_msg escaped(message.time, message.source, message.logger_name,
+                                     message.level, payload);
+    spdlog::sinks::ansicolor_stderr_sink_mt::log(escaped);
+  }
+};
+
 void set_up_logging(int verbosity) {
-  auto logger = spdlog::stderr_color_mt("cdc-preflight");
+  auto logger = std::make_shared<spdlog::logger>("cdc-preflight", std::make_shared<PrintableSink>());
   logger->set_pattern("%^%l%$: %v");
   spdlog::set_default_logger(logger);
   if (verbosity < 0) {
@@ -108,36 +124,104 @@ std::string render(const Report& report, const CheckOptions& options) {
   return render_text(report, use_color(options) ? Color::yes : Color::no);
 }
 
-// The -o file while it may hold less than a whole report: from its opening
-// (emptied, before any network step) until the report is written in full.
+// One line on stderr for what stops a run (exit 2): the words may quote a file
+// name or a snapshot, so they are escaped.
+template <typename... Args>
+void print_error(fmt::format_string<Args...> format, Args&&... args) {
+  fmt::print(stderr, "{}: error: {}\n", kToolName,
+             printable(fmt::format(format, std::forward<Args>(args)...)));
+}
+
+// The -o file while it may hold less than a whole report: from the moment the
+// run is under way until the report is written in full. SIGINT/SIGTERM then
+// empty it (discard_unfinished_output).
 std::atomic<int> g_unfinished_output{-1};
 
-bool write_output(const CheckOptions& options, int file, const std::string& text) {
+// The -o file, opened only once everything a usage error can come from has
+// been checked, and without emptying it: an earlier report there stays whole
+// until this run has a whole one to put in its place (or is interrupted).
+class OutputFile {
+ public:
+  OutputFile() = default;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() { close(); }
+
+  // False, with the reason printed, when the file cannot be written.
+  [[nodiscard]] bool open(const std::string& path) {
+    path_ = path;
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    created_ = fd_ >= 0;
+    if (fd_ < 0 && errno == EEXIST) {
+      fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    }
+    if (fd_ < 0) {
+      print_error("cannot write {}: {}", path, std::strerror(errno));
+      return false;
+    }
+    g_unfinished_output = fd_;
+    return true;
+  }
+
+  // Replaces the file's contents with `text`.
+  [[nodiscard]] bool write(std::string_view text) {
+    bool written = ::ftruncate(fd_, 0) == 0 && ::lseek(fd_, 0, SEEK_SET) == 0;
+    while (written && !text.empty()) {
+      const ssize_t count = ::write(fd_, text.data(), text.size());
+      if (count < 0 && errno == EINTR) {
+        continue;
+      }
+      if (count <= 0) {
+        written = false;
+        break;
+      }
+      text.remove_prefix(static_cast<std::size_t>(count));
+    }
+    g_unfinished_output = -1;
+    const bool closed = ::close(fd_) == 0;
+    fd_ = -1;
+    created_ = false;
+    if (!written || !closed) {
+      print_error("cannot write {}", path_);
+      return false;
+    }
+    return true;
+  }
+
+  // A run that ends before writing (a usage error) leaves the file as it found
+  // it: an existing one untouched, a new one removed.
+  void close() {
+    if (fd_ < 0) {
+      return;
+    }
+    g_unfinished_output = -1;
+    ::close(fd_);
+    fd_ = -1;
+    if (created_) {
+      ::unlink(path_.c_str());
+    }
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool created_ = false;
+};
+
+bool write_output(const CheckOptions& options, OutputFile& file, const std::string& text) {
   if (options.output.empty()) {
     std::cout << text << std::flush;
     return true;
   }
-  std::string_view rest = text;
-  bool written = true;
-  while (!rest.empty()) {
-    const ssize_t count = ::write(file, rest.data(), rest.size());
-    if (count < 0 && errno == EINTR) {
-      continue;
-    }
-    if (count <= 0) {
-      written = false;
-      break;
-    }
-    rest.remove_prefix(static_cast<std::size_t>(count));
-  }
-  if (written) {
-    g_unfinished_output = -1;
-  }
-  if (::close(file) != 0 || !written) {
-    fmt::print(stderr, "{}: error: cannot write {}\n", kToolName, options.output);
-    return false;
-  }
-  return true;
+  return file.write(text);
+}
+
+// Whether two paths name the same existing file.
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat first {};
+  struct stat second {};
+  return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 &&
+         first.st_dev == second.st_dev && first.st_ino == second.st_ino;
 }
 
 // --format github: GitHub shows the Markdown report on the run's summary page.
@@ -147,7 +231,7 @@ void append_step_summary(const Report& report) {
     return;
   }
   std::ofstream summary(path, std::ios::out | std::ios::app | std::ios::binary);
-  summary << scrub_secrets(render_markdown(report)) << "\n";
+  summary << render_markdown(report) << "\n";
   if (!summary) {
     spdlog::warn("could not append the report to GITHUB_STEP_SUMMARY ({})", path);
   }
@@ -157,7 +241,7 @@ void append_step_summary(const Report& report) {
 // error (exit 2) with one line saying what is wrong, never a crash.
 std::optional<Facts> load_snapshot(CheckOptions& options) {
   const auto refuse = [&](const std::string& why) {
-    fmt::print(stderr, "{}: error: {}: {}\n", kToolName, options.from, why);
+    print_error("{}: {}", options.from, why);
     return std::nullopt;
   };
   std::ifstream in(options.from, std::ios::in | std::ios::binary);
@@ -201,35 +285,37 @@ void discard_unfinished_output() noexcept {
 
 ExitCode run_check(CheckOptions options) {
   set_up_logging(options.verbosity);
-  // Refuse an unwritable -o before touching the network.
-  int file = -1;
-  if (!options.output.empty()) {
-    file = ::open(options.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    g_unfinished_output = file;
-    if (file < 0) {
-      fmt::print(stderr, "{}: error: cannot write {}: {}\n", kToolName, options.output,
-                 std::strerror(errno));
-      return ExitCode::usage;
-    }
+  if (!options.from.empty() && !options.output.empty() && same_file(options.from, options.output)) {
+    print_error("-o {} is the snapshot being read (--from): write the report elsewhere",
+                options.output);
+    return ExitCode::usage;
   }
   Facts facts;
+  OutputFile file;
   if (!options.from.empty()) {
     auto loaded = load_snapshot(options);
-    if (!loaded) {
+    if (!loaded || (!options.output.empty() && !file.open(options.output))) {
       return ExitCode::usage;
     }
     facts = std::move(*loaded);
   } else {
+    try {
+      check_connect_options(options.connect);
+    } catch (const InvalidConninfo& error) {
+      print_error("{}", error.what());
+      return ExitCode::usage;
+    }
     if (options.prompt_password) {
       auto password = prompt_password();
       if (!password) {
-        fmt::print(stderr,
-                   "{}: error: -W needs a terminal to prompt on; use PGPASSWORD or "
-                   "~/.pgpass instead\n",
-                   kToolName);
+        print_error("-W needs a terminal to prompt on; use PGPASSWORD or ~/.pgpass instead");
         return ExitCode::usage;
       }
       options.connect.password = std::move(*password);
+    }
+    // Refuse an unwritable -o before touching the network.
+    if (!options.output.empty() && !file.open(options.output)) {
+      return ExitCode::usage;
     }
     GatherOptions gather_options;
     gather_options.user = options.scope.user;
@@ -239,7 +325,7 @@ ExitCode run_check(CheckOptions options) {
     try {
       facts = gather(options.connect, gather_options);
     } catch (const InvalidConninfo& error) {
-      fmt::print(stderr, "{}: error: {}\n", kToolName, error.what());
+      print_error("{}", error.what());
       return ExitCode::usage;
     }
   }
@@ -248,9 +334,9 @@ ExitCode run_check(CheckOptions options) {
 
   if (options.command == Command::collect) {
     const Facts snapshot = options.redact ? redact(facts) : facts;
-    const std::string written = scrub_secrets(nlohmann::json(snapshot).dump(
-                                    2, ' ', false, nlohmann::json::error_handler_t::replace)) +
-                                "\n";
+    const std::string written =
+        nlohmann::json(snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
     if (!write_output(options, file, written)) {
       return ExitCode::usage;
     }
@@ -260,7 +346,7 @@ ExitCode run_check(CheckOptions options) {
   const Scope scope = resolve_scope(facts, options.scope);
   const Report report = build_report(facts, scope, run_checks(facts, scope),
                                      options.strict ? Strict::yes : Strict::no);
-  if (!write_output(options, file, scrub_secrets(render(report, options)))) {
+  if (!write_output(options, file, render(report, options))) {
     return ExitCode::usage;
   }
   if (options.format == Format::github) {

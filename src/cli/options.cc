@@ -4,9 +4,11 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include "checks/scope_names.h"
+#include "util/printable.h"
 #include "util/secrets.h"
 #include "version.h"
 
@@ -141,6 +143,40 @@ bool is_subcommand(std::string_view arg) {
   return arg == "check" || arg == "checks" || arg == "collect";
 }
 
+// -W/--password prompts and -w/--no-password forbids prompting: neither takes a
+// value. One typed after it anyway (`--password Sekr1t`, `--password=Sekr1t`,
+// `-WSekr1t`) is most likely a password, so the refusal never echoes it.
+bool is_password_flag(std::string_view arg) {
+  return arg == "-W" || arg == "--password" || arg == "-w" || arg == "--no-password";
+}
+
+bool gives_a_password_flag_a_value(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--") {
+      return false;
+    }
+    if (is_password_flag(arg) && i + 1 < args.size() && !args[i + 1].starts_with('-') &&
+        !is_subcommand(args[i + 1])) {
+      return true;
+    }
+    if (arg.starts_with("--password=") || arg.starts_with("--no-password=")) {
+      return true;
+    }
+    // Short flags may be stacked (-wq); anything else after -W or -w is a value.
+    if ((arg.starts_with("-W") || arg.starts_with("-w")) && arg.size() > 2 &&
+        arg.find_first_not_of("wWqv", 1) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void print_usage_error(std::string_view message) {
+  fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName,
+             printable(mask_inline_passwords(message)));
+}
+
 }  // namespace
 
 ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
@@ -151,6 +187,14 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
   }
   if (args.empty() || (!is_subcommand(args.front()) && args.front() != "--version")) {
     args.insert(args.begin(), "check");
+  }
+  ParsedCommandLine parsed;
+  if (gives_a_password_flag_a_value(args)) {
+    print_usage_error(
+        "-W/--password and -w/--no-password take no value (-W prompts for the password; "
+        "PGPASSWORD or ~/.pgpass give it without a prompt); what followed was not used");
+    parsed.exit_code = ExitCode::usage;
+    return parsed;
   }
 
   CLI::App app(kDescription, kToolName);
@@ -200,7 +244,11 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->type_name("text|json|markdown");
 
-  ParsedCommandLine parsed;
+  // Extra arguments are collected, not thrown: CLI11's own message lists them
+  // in reverse order.
+  for (CLI::App* command : {check, collect, checks}) {
+    command->allow_extras();
+  }
   try {
     std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
     app.parse(args);
@@ -213,8 +261,23 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     fmt::print("{} {}\n", kToolName, kToolVersion);
     return parsed;
   } catch (const CLI::ParseError& error) {
-    fmt::print(stderr, "{}: error: {} (see --help)\n", kToolName,
-               mask_inline_passwords(error.what()));
+    print_usage_error(error.what());
+    parsed.exit_code = ExitCode::usage;
+    return parsed;
+  }
+  for (CLI::App* command : {check, collect, checks}) {
+    const std::vector<std::string> extras = command->remaining();
+    if (extras.empty()) {
+      continue;
+    }
+    print_usage_error(fmt::format("the following argument{} not expected: {}",
+                                  extras.size() == 1 ? " was" : "s were",
+                                  fmt::join(extras, " ")));
+    parsed.exit_code = ExitCode::usage;
+    return parsed;
+  }
+  if (check->parsed() && check->count("--from") > 0 && options.from.empty()) {
+    print_usage_error("--from: the snapshot file name is empty");
     parsed.exit_code = ExitCode::usage;
     return parsed;
   }
@@ -231,8 +294,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
     int number = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
     if (ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535) {
-      fmt::print(stderr, "{}: error: --port: not a port number: {} (see --help)\n", kToolName,
-                 port);
+      print_usage_error(fmt::format("--port: not a port number: {}", port));
       parsed.exit_code = ExitCode::usage;
       return parsed;
     }

@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "gather/queries.h"
+#include "util/printable.h"
 #include "util/secrets.h"
 
 namespace cdcpreflight {
@@ -40,7 +42,7 @@ std::string one_line(std::string_view text) {
   while (!line.empty() && line.back() == ' ') {
     line.pop_back();
   }
-  return scrub_secrets(line);
+  return mask_inline_passwords(line);
 }
 
 bool contains(std::string_view text, std::string_view part) {
@@ -52,8 +54,7 @@ bool looks_like_conninfo(std::string_view dbname) {
          dbname.starts_with("postgres://");
 }
 
-// Registers the password of a conninfo string so it is scrubbed everywhere,
-// and rejects one that libpq cannot parse.
+// Rejects a conninfo string that libpq cannot parse, before any network step.
 void check_conninfo(const std::string& dbname) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(dbname.c_str(), &error);
@@ -62,11 +63,6 @@ void check_conninfo(const std::string& dbname) {
         error != nullptr ? mask_conninfo_error(dbname, one_line(error)) : "out of memory";
     PQfreemem(error);
     throw InvalidConninfo("invalid connection string in -d/--dbname: " + message);
-  }
-  for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
-    if (std::string_view(option->keyword) == "password" && option->val != nullptr) {
-      register_secret(option->val);
-    }
   }
   PQconninfoFree(options);
 }
@@ -113,6 +109,13 @@ ConnectionFailure classify_connection_error(std::string_view message) {
       contains(message, "not permitted to log in")) {
     return ConnectionFailure::authentication;
   }
+  // Something that is not PostgreSQL answered (an HTTP server, a stray
+  // listener): not a TLS problem, whatever word libpq's complaint starts with.
+  if (contains(message, "invalid response to SSL negotiation") ||
+      contains(message, "invalid response to GSSAPI negotiation") ||
+      contains(message, "expected authentication request from server")) {
+    return ConnectionFailure::other;
+  }
   if (contains(message, "SSL") || contains(message, "certificate") ||
       contains(message, "GSSAPI encryption")) {
     return ConnectionFailure::tls;
@@ -122,21 +125,34 @@ ConnectionFailure classify_connection_error(std::string_view message) {
 
 namespace {
 
-// Registers the secrets of the options and checks a conninfo string: once,
-// before any connection starts.
-void prepare(const ConnectOptions& options) {
+}  // namespace
+
+void check_connect_options(const ConnectOptions& options) {
   if (!options.dbname.empty() && looks_like_conninfo(options.dbname)) {
     check_conninfo(options.dbname);
   }
-  register_secret(options.password.c_str());
-  if (const char* env_password = std::getenv("PGPASSWORD")) {
-    register_secret(env_password);
+}
+
+namespace {
+
+// Server notices and warnings (a NOTICE raised by the server, a WARNING about a
+// setting) go to the log, one line each, escaped: they are the server's words,
+// and the server may be someone else's.
+void log_notice(void* /*arg*/, const char* message) {
+  const std::string line = printable(one_line(message != nullptr ? message : ""));
+  if (line.starts_with("WARNING:")) {
+    spdlog::warn("server: {}", line);
+  } else {
+    spdlog::info("server: {}", line);
   }
 }
 
 // PQconnectStartParams with psql's order: fields of a conninfo string in dbname
 // override -h/-p/-U and connect_timeout; application_name is only a fallback.
-PgConn start_connection(const ConnectOptions& options, Replication replication) {
+// `startup_options`, when not empty, is sent as the startup packet's options
+// after every other source, so nothing can override it.
+PgConn start_connection(const ConnectOptions& options, Replication replication,
+                        const std::string& startup_options) {
   std::vector<const char*> keywords;
   std::vector<const char*> values;
   // Every value must outlive PQconnectStartParams: options' strings, or literals.
@@ -157,9 +173,14 @@ PgConn start_connection(const ConnectOptions& options, Replication replication) 
   if (replication == Replication::database) {
     add("replication", "database");  // after dbname: a conninfo string cannot turn it off
   }
+  add("options", startup_options.c_str());
   keywords.push_back(nullptr);
   values.push_back(nullptr);
-  return PgConn(PQconnectStartParams(keywords.data(), values.data(), /*expand_dbname=*/1));
+  PgConn conn(PQconnectStartParams(keywords.data(), values.data(), /*expand_dbname=*/1));
+  if (conn) {
+    PQsetNoticeProcessor(conn.get(), log_notice, nullptr);
+  }
+  return conn;
 }
 
 // The effective connect_timeout in seconds as libpq's blocking connect reads
@@ -225,9 +246,10 @@ struct Pending {
 
 // Starts a connection; a failure before any network step (an invalid option,
 // an unresolvable host) leaves it done.
-Pending start_pending(const ConnectOptions& options, Replication replication) {
+Pending start_pending(const ConnectOptions& options, Replication replication,
+                      const std::string& startup_options) {
   Pending pending;
-  pending.conn = start_connection(options, replication);
+  pending.conn = start_connection(options, replication, startup_options);
   if (!pending.conn || PQstatus(pending.conn.get()) == CONNECTION_BAD) {
     pending.status = PGRES_POLLING_FAILED;
     return pending;
@@ -237,7 +259,7 @@ Pending start_pending(const ConnectOptions& options, Replication replication) {
   return pending;
 }
 
-Connected finish_pending(Pending& pending) {
+Connected finish_pending(Pending& pending, const ConnectOptions& options) {
   Connected connected;
   connected.conn = std::move(pending.conn);
   PGconn* conn = connected.conn.get();
@@ -247,18 +269,23 @@ Connected finish_pending(Pending& pending) {
     facts.failure_message = "out of memory allocating a connection";
     return connected;
   }
-  facts.host = value_or_empty(PQhost(conn));
+  // The one description of the connection shown anywhere: libpq's own values,
+  // masked where a password can be (a database name libpq did not expand, e.g.
+  // a URI from PGDATABASE, is shown as the user wrote it).
+  facts.host = mask_inline_passwords(value_or_empty(PQhost(conn)));
   facts.port = std::atoi(value_or_empty(PQport(conn)).c_str());
-  facts.dbname = value_or_empty(PQdb(conn));
-  facts.connected_as = value_or_empty(PQuser(conn));
+  facts.dbname = mask_inline_passwords(value_or_empty(PQdb(conn)));
+  facts.connected_as = mask_inline_passwords(value_or_empty(PQuser(conn)));
   facts.sslmode = effective_option(conn, "sslmode");
   if (pending.status != PGRES_POLLING_OK || PQstatus(conn) != CONNECTION_OK) {
     // libpq's words: the attempt's "connection to server at … failed: " and,
     // when the timer ran out, "timeout expired".
     facts.failure_message = one_line(std::string(PQerrorMessage(conn)) + pending.gave_up);
-    // libpq validates option values (port, sslmode, …) before any network step.
+    // libpq validates option values (port, sslmode, …) before any network step;
+    // a value it quotes may be part of a password typed into a -d URI.
     if (facts.failure_message.starts_with("invalid ")) {
-      throw InvalidConninfo("invalid connection settings: " + facts.failure_message);
+      throw InvalidConninfo("invalid connection settings: " +
+                            mask_conninfo_error(options.dbname, facts.failure_message));
     }
     facts.failure = classify_connection_error(facts.failure_message);
     connected.conn.reset();
@@ -281,16 +308,24 @@ std::vector<Connected> connect_together(const ConnectOptions& options,
   if (kinds.empty()) {
     return connected;
   }
-  prepare(options);
+  check_connect_options(options);
   std::vector<Pending> pending;
   pending.reserve(kinds.size());
-  pending.push_back(start_pending(options, kinds.front()));
+  pending.push_back(start_pending(options, kinds.front(), {}));
   if (pending.front().done()) {
-    connected.front() = finish_pending(pending.front());
+    connected.front() = finish_pending(pending.front(), options);
     return connected;  // the others are never started
   }
+  // A replication connection runs no SQL of the tool's, but pins the safe
+  // search_path all the same, at its start: the user's startup options as
+  // libpq resolved them for the first connection (a -d field, PGOPTIONS, a
+  // service file), then the tool's.
+  const std::string replication_options =
+      fmt::format("{} {}", effective_option(pending.front().conn.get(), "options"),
+                  queries::kSafeSearchPathOption);
   for (std::size_t i = 1; i < kinds.size(); ++i) {
-    pending.push_back(start_pending(options, kinds[i]));
+    pending.push_back(start_pending(
+        options, kinds[i], kinds[i] == Replication::database ? replication_options : ""));
   }
 
   std::vector<pollfd> descriptors;
@@ -359,10 +394,10 @@ std::vector<Connected> connect_together(const ConnectOptions& options,
       break;  // the others are closed unfinished: nothing is checked without the first
     }
   }
-  connected.front() = finish_pending(pending.front());
+  connected.front() = finish_pending(pending.front(), options);
   if (connected.front().facts.connected) {
     for (std::size_t i = 1; i < pending.size(); ++i) {
-      connected[i] = finish_pending(pending[i]);
+      connected[i] = finish_pending(pending[i], options);
     }
   }
   return connected;

@@ -31,6 +31,10 @@ struct InvalidConninfo : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Rejects a -d conninfo string or URI that libpq cannot parse (InvalidConninfo),
+// before any network step.
+void check_connect_options(const ConnectOptions& options);
+
 struct Connected {
   PgConn conn;  // null when the connection failed
   ConnectionFacts facts;

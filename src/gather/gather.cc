@@ -11,47 +11,13 @@
 #include "gather/connection.h"
 #include "gather/probes.h"
 #include "gather/queries.h"
+#include "gather/rows.h"
+#include "util/printable.h"
 #include "version.h"
 
 namespace cdcpreflight {
 
 namespace {
-
-// Reads one column of a row by name.
-class Row {
- public:
-  Row(const PGresult* result, int row) : result_(result), row_(row) {}
-
-  [[nodiscard]] bool is_null(const char* column) const {
-    return PQgetisnull(result_, row_, index(column)) == 1;
-  }
-  [[nodiscard]] std::string text(const char* column) const {
-    return PQgetvalue(result_, row_, index(column));
-  }
-  [[nodiscard]] bool boolean(const char* column) const { return text(column) == "t"; }
-  [[nodiscard]] std::int64_t integer(const char* column) const {
-    return std::strtoll(PQgetvalue(result_, row_, index(column)), nullptr, 10);
-  }
-
- private:
-  [[nodiscard]] int index(const char* column) const {
-    const int i = PQfnumber(result_, column);
-    if (i < 0) {
-      throw std::logic_error(fmt::format("gather: no column {} in a result", column));
-    }
-    return i;
-  }
-  const PGresult* result_;
-  int row_;
-};
-
-template <typename Function>
-void for_each_row(const PGresult* result, Function function) {
-  const int rows = PQntuples(result);
-  for (int i = 0; i < rows; ++i) {
-    function(Row(result, i));
-  }
-}
 
 std::string now_utc() {
   const std::time_t now = std::time(nullptr);
@@ -63,8 +29,8 @@ std::string now_utc() {
 }
 
 void read_server(const PGresult* server, const PGresult* settings, ServerFacts& facts) {
-  const Row row(server, 0);
-  facts.version_num = static_cast<int>(row.integer("version_num"));
+  const Row row = Row::only(server);
+  facts.version_num = row.integer_in("version_num", 0, 9999999);
   facts.version = row.text("version");
   facts.in_recovery = row.boolean("in_recovery");
   facts.rds = row.boolean("rds");
@@ -79,7 +45,7 @@ void read_server(const PGresult* server, const PGresult* settings, ServerFacts& 
 }
 
 void read_role(const PGresult* result, RoleFacts& role) {
-  const Row row(result, 0);
+  const Row row = Row::only(result);
   role.name = row.text("name");
   role.exists = row.boolean("exists");
   role.can_login = row.boolean("can_login");
@@ -141,7 +107,7 @@ void read_publication(const PGresult* result, PublicationFacts& publication) {
   if (PQntuples(result) == 0) {
     return;
   }
-  const Row row(result, 0);
+  const Row row = Row::only(result);
   publication.exists = true;
   publication.name = row.text("name");
   publication.owner = row.text("owner");
@@ -151,16 +117,21 @@ void read_publication(const PGresult* result, PublicationFacts& publication) {
   publication.delete_ = row.boolean("delete");
   publication.truncate = row.boolean("truncate");
   publication.via_root = row.boolean("via_root");
-  publication.schemas = nlohmann::json::parse(row.text("schemas")).get<std::vector<std::string>>();
+  try {
+    publication.schemas =
+        nlohmann::json::parse(row.text("schemas")).get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    throw UnexpectedAnswer("column schemas is not a JSON array of names");
+  }
 }
 
 void read_activity(const PGresult* visibility, const PGresult* transactions,
                    const PGresult* prepared, const PGresult* slots, ActivityFacts& activity) {
-  const Row row(visibility, 0);
+  const Row row = Row::only(visibility);
   activity.can_read_all_stats = row.boolean("can_read_all_stats");
-  activity.wal_senders = static_cast<int>(row.integer("wal_senders"));
+  activity.wal_senders = row.integer_in("wal_senders", 0, INT32_MAX);
   for_each_row(transactions, [&](const Row& transaction) {
-    activity.transactions.push_back({static_cast<int>(transaction.integer("pid")),
+    activity.transactions.push_back({transaction.integer_in("pid", 0, INT32_MAX),
                                      transaction.text("user"), transaction.text("backend_type"),
                                      transaction.text("state"), transaction.integer("age_seconds"),
                                      transaction.text("query_start")});
@@ -189,6 +160,153 @@ void mark_lost(Facts& facts, const std::string& why) {
   facts.connection.failure_message = why;
 }
 
+// A server that answers valid protocol in a shape no PostgreSQL gives: nothing
+// it said can be trusted, so nothing is checked (exit 3, as for a lost
+// connection), and the connection check says what was wrong.
+void mark_unexpected(Facts& facts, std::string_view query, const UnexpectedAnswer& error) {
+  facts.connection.failure = ConnectionFailure::other;
+  facts.connection.failure_message =
+      fmt::format("the server answered the {} query unexpectedly: {}", query, error.what());
+}
+
+// The catalog queries of one fact group, and where their outcomes are.
+struct GroupQueries {
+  FactGroup group;
+  std::vector<std::size_t> statements;
+};
+
+// Round trip 1: session settings, then one REPEATABLE READ READ ONLY
+// transaction. Each group of facts is its own segment behind a savepoint, so
+// one failing query (a lock wait past statement_timeout, a privilege) costs
+// only its group.
+std::vector<GroupQueries> plan_catalog_round_trip(RoundTrip& trip, const GatherOptions& options,
+                                                  int version_num, int replication_pid) {
+  trip.add({queries::kSafeSearchPath, {}});
+  trip.add({queries::statement_timeout(options.statement_timeout_seconds), {}});
+  trip.add({queries::kReadOnlySession, {}});
+  trip.end_segment();
+  // Tuning, each setting in a segment of its own: a server that refuses one
+  // costs nothing else.
+  trip.add({queries::kJitOff, {}});
+  trip.end_segment();
+  if (version_num >= queries::kClientConnectionCheckFrom) {
+    trip.add({queries::kClientConnectionCheck, {}});
+    trip.end_segment();
+  }
+  // The search_path again, inside the transaction: if it cannot be pinned,
+  // the transaction is aborted and no catalog query below runs.
+  trip.add({queries::kBeginReadOnly, {}});
+  trip.add({queries::kSafeSearchPathInTransaction, {}});
+  trip.add({queries::kSavepoint, {}});
+  trip.end_segment();
+  const std::optional<std::string> role =
+      options.user.empty() ? std::nullopt : std::optional<std::string>(options.user);
+  const std::optional<std::string> publication = options.publication;
+  std::vector<GroupQueries> groups;
+  const auto add_group = [&](FactGroup group, std::vector<Statement> statements) {
+    GroupQueries planned{group, {}};
+    trip.add({queries::kRollbackToSavepoint, {}});
+    for (Statement& statement : statements) {
+      planned.statements.push_back(trip.add(std::move(statement)));
+    }
+    trip.end_segment();
+    groups.push_back(std::move(planned));
+  };
+  add_group(FactGroup::server, {{queries::server(), {}}, {queries::settings(), {}}});
+  add_group(FactGroup::role, {{queries::role(), {role}}});
+  add_group(FactGroup::schemas, {{queries::schemas(), {role}}});
+  add_group(FactGroup::tables, {{queries::tables(version_num), {role, publication}}});
+  add_group(FactGroup::publication, {{queries::publication(version_num), {role, publication}}});
+  add_group(FactGroup::default_privileges, {{queries::default_privileges(), {role}}});
+  add_group(FactGroup::activity, {{queries::stats_visibility(), {std::to_string(replication_pid)}},
+                                  {queries::open_transactions(), {}},
+                                  {queries::prepared_transactions(), {}},
+                                  {queries::replication_slots(version_num), {}}});
+  trip.add({queries::kCommit, {}});
+  trip.end_segment();
+  return groups;
+}
+
+// Fills the facts of one group from its outcomes; throws UnexpectedAnswer.
+void read_group(const GroupQueries& group, RoundTrip& trip, Facts& facts) {
+  const auto result = [&](std::size_t n) { return trip.outcome(group.statements[n]).result.get(); };
+  switch (group.group) {
+    case FactGroup::server:
+      read_server(result(0), result(1), facts.server);
+      break;
+    case FactGroup::role:
+      read_role(result(0), facts.role);
+      facts.user = facts.role.name;
+      break;
+    case FactGroup::schemas:
+      for_each_row(result(0), [&](const Row& row) {
+        facts.schemas.push_back({row.text("name"), row.text("owner"), row.boolean("usage")});
+      });
+      break;
+    case FactGroup::tables:
+      read_tables(result(0), facts.tables);
+      break;
+    case FactGroup::publication:
+      read_publication(result(0), facts.publication_facts);
+      break;
+    case FactGroup::default_privileges:
+      for_each_row(result(0), [&](const Row& row) {
+        facts.default_privileges.push_back(
+            {row.text("owner"), row.text("schema"), row.boolean("grants_select")});
+      });
+      break;
+    case FactGroup::activity:
+      read_activity(result(0), result(1), result(2), result(3), facts.activity);
+      break;
+  }
+}
+
+// The facts of every group that could be read; false (with the connection
+// marked) when the server answered in a shape PostgreSQL never gives.
+bool read_groups(const std::vector<GroupQueries>& groups, RoundTrip& trip, Facts& facts) {
+  for (const GroupQueries& group : groups) {
+    const auto failed = std::find_if(group.statements.begin(), group.statements.end(),
+                                     [&](std::size_t i) { return !trip.outcome(i).ok(); });
+    if (failed != group.statements.end()) {
+      facts.errors[group.group] = trip.outcome(*failed).error;
+      spdlog::debug("could not read {} facts: {}", to_string(group.group),
+                    printable(trip.outcome(*failed).error.message));
+      continue;
+    }
+    try {
+      read_group(group, trip, facts);
+    } catch (const UnexpectedAnswer& error) {
+      mark_unexpected(facts, to_string(group.group), error);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Round trip 2, Aurora only: aurora_version() cannot be named in SQL sent to a
+// server where it does not exist. False when the connection broke or the
+// answer was unexpected (the connection is then marked).
+bool read_aurora_version(PGconn* conn, std::chrono::milliseconds idle_timeout, Facts& facts) {
+  RoundTrip aurora;
+  const std::size_t version = aurora.add({queries::aurora_version(), {}});
+  if (!aurora.run(conn, idle_timeout)) {
+    mark_lost(facts, aurora.failure());
+    return false;
+  }
+  if (!aurora.outcome(version).ok()) {
+    facts.errors[FactGroup::server] = aurora.outcome(version).error;
+    return true;
+  }
+  try {
+    facts.server.aurora_version =
+        Row::only(aurora.outcome(version).result.get()).text("aurora_version");
+  } catch (const UnexpectedAnswer& error) {
+    mark_unexpected(facts, "aurora_version()", error);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Facts gather(const ConnectOptions& connect_options, const GatherOptions& options) {
@@ -209,7 +327,7 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   Connected& connected = connections[0];
   facts.connection = std::move(connected.facts);
   if (!facts.connection.connected) {
-    spdlog::debug("connection failed: {}", facts.connection.failure_message);
+    spdlog::debug("connection failed: {}", printable(facts.connection.failure_message));
     return facts;
   }
   if (facts.user.empty()) {
@@ -221,129 +339,33 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   const std::chrono::milliseconds idle_timeout{
       1000LL * (options.statement_timeout_seconds + connect_options.connect_timeout_seconds)};
 
+  // The tool's own WAL sender is not counted as one in use.
+  const int replication_pid =
+      connections[1].conn ? PQbackendPID(connections[1].conn.get()) : 0;
   // IDENTIFY_SYSTEM goes out now and is answered while round trip 1 runs.
   ReplicationProbe replication(std::move(connections[1]));
 
-  // Round trip 1: session settings (sent as SET, not startup options, so that
-  // poolers accept them), then one REPEATABLE READ READ ONLY transaction. Each
-  // group of facts is its own segment behind a savepoint, so one failing query
-  // (a lock wait past statement_timeout, a privilege) costs only its group.
-  const std::optional<std::string> role =
-      options.user.empty() ? std::nullopt : std::optional<std::string>(options.user);
-  const std::optional<std::string> publication = options.publication;
   RoundTrip first;
-  first.add(
-      {fmt::format("SET statement_timeout = {}", 1000 * options.statement_timeout_seconds), {}});
-  first.add({"SET default_transaction_read_only = on", {}});
-  first.end_segment();
-  // Tuning, each setting in a segment of its own: a server that refuses one
-  // costs nothing else. Compiling the catalog queries costs more than it saves
-  // (up to 0.17 s on 100,000 tables).
-  first.add({"SET jit = off", {}});
-  first.end_segment();
-  if (version_num >= 140000) {
-    // A query waiting on a lock does not read its socket: without this, the
-    // session of a tool stopped by SIGINT would stay in the lock queue until
-    // the statement timeout, and then run the next pipelined query.
-    first.add({"SET client_connection_check_interval = 1000", {}});
-    first.end_segment();
-  }
-  first.add({"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}});
-  first.add({"SAVEPOINT gather", {}});
-  first.end_segment();
-  struct GroupQueries {
-    FactGroup group;
-    std::vector<std::size_t> statements;
-  };
-  std::vector<GroupQueries> groups;
-  const auto add_group = [&](FactGroup group, std::vector<Statement> statements) {
-    GroupQueries queries{group, {}};
-    first.add({"ROLLBACK TO SAVEPOINT gather", {}});
-    for (Statement& statement : statements) {
-      queries.statements.push_back(first.add(std::move(statement)));
-    }
-    first.end_segment();
-    groups.push_back(std::move(queries));
-  };
-  add_group(FactGroup::server, {{queries::server(), {}}, {queries::settings(), {}}});
-  add_group(FactGroup::role, {{queries::role(), {role}}});
-  add_group(FactGroup::schemas, {{queries::schemas(), {role}}});
-  add_group(FactGroup::tables, {{queries::tables(version_num), {role, publication}}});
-  add_group(FactGroup::publication, {{queries::publication(version_num), {role, publication}}});
-  add_group(FactGroup::default_privileges, {{queries::default_privileges(), {role}}});
-  add_group(FactGroup::activity, {{queries::stats_visibility(), {}},
-                                  {queries::open_transactions(), {}},
-                                  {queries::prepared_transactions(), {}},
-                                  {queries::replication_slots(version_num), {}}});
-  first.add({"COMMIT", {}});
-  first.end_segment();
-
+  const std::vector<GroupQueries> groups =
+      plan_catalog_round_trip(first, options, version_num, replication_pid);
   const auto started = std::chrono::steady_clock::now();
   if (!first.run(conn, idle_timeout)) {
     mark_lost(facts, first.failure());
     return facts;
   }
-  for (const GroupQueries& group : groups) {
-    const auto failed = std::find_if(group.statements.begin(), group.statements.end(),
-                                     [&](std::size_t i) { return !first.outcome(i).ok(); });
-    if (failed != group.statements.end()) {
-      facts.errors[group.group] = first.outcome(*failed).error;
-      spdlog::debug("could not read {} facts: {}", to_string(group.group),
-                    first.outcome(*failed).error.message);
-      continue;
-    }
-    const auto result = [&](std::size_t n) {
-      return first.outcome(group.statements[n]).result.get();
-    };
-    switch (group.group) {
-      case FactGroup::server:
-        read_server(result(0), result(1), facts.server);
-        break;
-      case FactGroup::role:
-        read_role(result(0), facts.role);
-        facts.user = facts.role.name;
-        break;
-      case FactGroup::schemas:
-        for_each_row(result(0), [&](const Row& row) {
-          facts.schemas.push_back({row.text("name"), row.text("owner"), row.boolean("usage")});
-        });
-        break;
-      case FactGroup::tables:
-        read_tables(result(0), facts.tables);
-        break;
-      case FactGroup::publication:
-        read_publication(result(0), facts.publication_facts);
-        break;
-      case FactGroup::default_privileges:
-        for_each_row(result(0), [&](const Row& row) {
-          facts.default_privileges.push_back(
-              {row.text("owner"), row.text("schema"), row.boolean("grants_select")});
-        });
-        break;
-      case FactGroup::activity:
-        read_activity(result(0), result(1), result(2), result(3), facts.activity);
-        break;
-    }
+  if (!read_groups(groups, first, facts)) {
+    return facts;
   }
-
-  // Round trip 2, Aurora only: aurora_version() cannot be named in SQL sent to
-  // a server where it does not exist.
-  const PGresult* server = groups.front().statements.empty()
-                               ? nullptr
-                               : first.outcome(groups.front().statements.front()).result.get();
-  if (server != nullptr && Row(server, 0).boolean("has_aurora_version")) {
-    RoundTrip aurora;
-    const std::size_t version = aurora.add({queries::aurora_version(), {}});
-    if (!aurora.run(conn, idle_timeout)) {
-      mark_lost(facts, aurora.failure());
-      return facts;
-    }
-    if (aurora.outcome(version).ok()) {
-      facts.server.aurora_version =
-          Row(aurora.outcome(version).result.get(), 0).text("aurora_version");
-    } else {
-      facts.errors[FactGroup::server] = aurora.outcome(version).error;
-    }
+  const StatementOutcome& server = first.outcome(groups.front().statements.front());
+  bool aurora = false;
+  try {
+    aurora = server.ok() && Row::only(server.result.get()).boolean("has_aurora_version");
+  } catch (const UnexpectedAnswer& error) {
+    mark_unexpected(facts, to_string(FactGroup::server), error);
+    return facts;
+  }
+  if (aurora && !read_aurora_version(conn, idle_timeout, facts)) {
+    return facts;
   }
   facts.replication_connect = replication.finish(idle_timeout);
   if (options.deep) {

@@ -11,6 +11,8 @@
 #include "cdcpreflight/sql_quote.h"
 #include "gather/connection.h"
 #include "gather/queries.h"
+#include "gather/rows.h"
+#include "util/secrets.h"
 
 namespace cdcpreflight {
 
@@ -18,19 +20,13 @@ namespace {
 
 constexpr std::chrono::milliseconds kBlockerPollInterval{250};
 
-std::string text_of(const PGresult* result, int column) { return PQgetvalue(result, 0, column); }
-
 std::vector<OpenTransaction> read_blockers(const PGresult* result) {
   std::vector<OpenTransaction> blockers;
-  for (int row = 0; row < PQntuples(result); ++row) {
-    OpenTransaction& blocker = blockers.emplace_back();
-    blocker.pid = std::atoi(PQgetvalue(result, row, 0));
-    blocker.user = PQgetvalue(result, row, 1);
-    blocker.backend_type = PQgetvalue(result, row, 2);
-    blocker.state = PQgetvalue(result, row, 3);
-    blocker.age_seconds = std::strtoll(PQgetvalue(result, row, 4), nullptr, 10);
-    blocker.query_start = PQgetvalue(result, row, 5);
-  }
+  for_each_row(result, [&](const Row& row) {
+    blockers.push_back({row.integer_in("pid", 0, INT32_MAX), row.text("user"),
+                        row.text("backend_type"), row.text("state"), row.integer("age_seconds"),
+                        row.text("query_start")});
+  });
   return blockers;
 }
 
@@ -63,14 +59,15 @@ ReplicationConnectFacts ReplicationProbe::finish(std::chrono::milliseconds idle_
     facts.message = outcome.error.message;
     return facts;
   }
-  const PGresult* result = outcome.result.get();
-  if (PQntuples(result) != 1 || PQnfields(result) < 2) {
-    facts.message = "IDENTIFY_SYSTEM returned an unexpected result";
+  try {
+    const Row row = Row::only(outcome.result.get());
+    facts.system_identifier = row.text("systemid");
+    facts.timeline = row.integer_in("timeline", 0, INT32_MAX);
+  } catch (const UnexpectedAnswer& error) {
+    facts.message = fmt::format("IDENTIFY_SYSTEM returned an unexpected result: {}", error.what());
     return facts;
   }
   facts.ok = true;
-  facts.system_identifier = text_of(result, 0);
-  facts.timeline = std::atoi(PQgetvalue(result, 0, 1));
   return facts;
 }
 
@@ -85,14 +82,28 @@ SlotProbeFacts probe_slot(Connected connected, PGconn* observer, const std::stri
   PGconn* conn = connected.conn.get();
   const CancelOnSignal cancel_on_signal(conn);
   std::string failure;
-  const StatementOutcome timeout = run_one(
-      conn, {fmt::format("SET statement_timeout = {}", 1000 * statement_timeout_seconds), {}},
+  // The safe search_path first, as on the main connection: the probe calls
+  // functions, which must resolve from pg_catalog only.
+  const StatementOutcome session = run_one(
+      conn,
+      {fmt::format("{}; {}", queries::kSafeSearchPath,
+                   queries::statement_timeout(statement_timeout_seconds)),
+       {}},
       idle_timeout, failure);
-  if (!timeout.ok()) {
-    facts.message = timeout.error.message;
+  if (!session.ok()) {
+    facts.message = session.error.message;
     return facts;
   }
-  const std::string slot = fmt::format("cdc_preflight_probe_{}", PQbackendPID(conn));
+  // A probe whose tool is gone must not wait on for a lock; a server that
+  // refuses the setting costs nothing else.
+  if (PQserverVersion(conn) >= queries::kClientConnectionCheckFrom) {
+    (void)run_one(conn, {queries::kClientConnectionCheck, {}}, idle_timeout, failure);
+    if (!failure.empty()) {
+      facts.message = failure;
+      return facts;
+    }
+  }
+  const std::string slot = fmt::format("{}{}", kProbeSlotPrefix, PQbackendPID(conn));
   const std::string backend_pid = std::to_string(PQbackendPID(conn));
 
   // Creating a logical slot waits for the transactions running at that moment
@@ -102,7 +113,7 @@ SlotProbeFacts probe_slot(Connected connected, PGconn* observer, const std::stri
   const Oid text_type = 25;
   if (PQsendQueryParams(conn, create.c_str(), 1, &text_type, create_params.data(), nullptr, nullptr,
                         0) == 0) {
-    facts.message = PQerrorMessage(conn);
+    facts.message = mask_inline_passwords(PQerrorMessage(conn));
     return facts;
   }
   const auto deadline = std::chrono::steady_clock::now() + idle_timeout;
@@ -114,7 +125,7 @@ SlotProbeFacts probe_slot(Connected connected, PGconn* observer, const std::stri
       return facts;
     }
     if (ready > 0 && PQconsumeInput(conn) == 0) {
-      facts.message = PQerrorMessage(conn);
+      facts.message = mask_inline_passwords(PQerrorMessage(conn));
       return facts;
     }
     if (ready == 0) {
@@ -127,7 +138,11 @@ SlotProbeFacts probe_slot(Connected connected, PGconn* observer, const std::stri
       const StatementOutcome blockers =
           run_one(observer, {queries::blockers(), {backend_pid}}, idle_timeout, observer_failure);
       if (blockers.ok() && PQntuples(blockers.result.get()) > 0) {
-        facts.blockers = read_blockers(blockers.result.get());
+        try {
+          facts.blockers = read_blockers(blockers.result.get());
+        } catch (const UnexpectedAnswer& error) {
+          spdlog::debug("could not read what blocks the slot: {}", error.what());
+        }
       }
     }
   }
@@ -160,7 +175,12 @@ SlotProbeFacts probe_slot(Connected connected, PGconn* observer, const std::stri
     facts.message = peeked.error.message;
     return facts;  // the temporary slot goes with the connection
   }
-  facts.changes_peeked = std::strtoll(PQgetvalue(peeked.result.get(), 0, 0), nullptr, 10);
+  try {
+    facts.changes_peeked = Row::only(peeked.result.get()).integer("changes");
+  } catch (const UnexpectedAnswer& error) {
+    facts.message = fmt::format("peeking the slot returned an unexpected result: {}", error.what());
+    return facts;
+  }
   const StatementOutcome dropped =
       run_one(conn, {queries::drop_probe_slot(), {slot}}, idle_timeout, failure);
   if (!dropped.ok()) {

@@ -11,22 +11,26 @@ constexpr const char* kUserSchemaFilter =
     "n.nspname NOT IN ('pg_catalog', 'information_schema') "
     "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
 
-constexpr const char* kRoleName = "coalesce($1::text, current_user::text)";
+constexpr const char* kRoleName = "coalesce($1::pg_catalog.text, current_user::pg_catalog.text)";
 
 }  // namespace
 
+std::string statement_timeout(int seconds) {
+  return fmt::format("SET statement_timeout = {}", 1000LL * seconds);
+}
+
 std::string server() {
-  return "SELECT current_setting('server_version_num')::int AS version_num,"
-         " current_setting('server_version') AS version,"
-         " pg_is_in_recovery() AS in_recovery,"
-         " to_regproc('pg_catalog.aurora_version') IS NOT NULL AS has_aurora_version,"
-         " current_setting('rds.extensions', true) IS NOT NULL AS rds,"
-         " current_setting('rds.logical_replication', true) AS rds_logical_replication";
+  return "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4 AS version_num,"
+         " pg_catalog.current_setting('server_version') AS version,"
+         " pg_catalog.pg_is_in_recovery() AS in_recovery,"
+         " pg_catalog.to_regproc('pg_catalog.aurora_version') IS NOT NULL AS has_aurora_version,"
+         " pg_catalog.current_setting('rds.extensions', true) IS NOT NULL AS rds,"
+         " pg_catalog.current_setting('rds.logical_replication', true) AS rds_logical_replication";
 }
 
 std::string settings() {
   return "SELECT name, setting, coalesce(unit, '') AS unit, pending_restart"
-         " FROM pg_settings WHERE name IN ('wal_level', 'wal_sender_timeout',"
+         " FROM pg_catalog.pg_settings WHERE name IN ('wal_level', 'wal_sender_timeout',"
          " 'max_replication_slots', 'max_wal_senders', 'max_slot_wal_keep_size')";
 }
 
@@ -38,26 +42,28 @@ std::string role() {
       " coalesce(r.rolreplication, false) AS replication,"
       " coalesce(r.rolbypassrls, false) AS bypass_rls,"
       " CASE WHEN r.rolvaliduntil IS NULL THEN NULL"
-      "  WHEN isfinite(r.rolvaliduntil) THEN to_char(r.rolvaliduntil AT TIME ZONE 'UTC',"
+      "  WHEN pg_catalog.isfinite(r.rolvaliduntil) THEN pg_catalog.to_char(r.rolvaliduntil AT TIME"
+      " ZONE 'UTC',"
       "   'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
       "  ELSE 'infinity' END AS valid_until,"
-      " CASE WHEN isfinite(r.rolvaliduntil)"
-      "  THEN extract(epoch FROM r.rolvaliduntil - now())::bigint END AS seconds_until_expiry,"
-      " EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_replication'"
-      "  AND r.oid IS NOT NULL AND pg_has_role(r.oid, g.oid, 'MEMBER'))"
+      " CASE WHEN pg_catalog.isfinite(r.rolvaliduntil)"
+      "  THEN extract(epoch FROM r.rolvaliduntil - pg_catalog.now())::pg_catalog.int8 END AS"
+      " seconds_until_expiry,"
+      " EXISTS (SELECT 1 FROM pg_catalog.pg_roles g WHERE g.rolname = 'rds_replication'"
+      "  AND r.oid IS NOT NULL AND pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))"
       "  AS member_of_rds_replication,"
-      " EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_superuser'"
-      "  AND r.oid IS NOT NULL AND pg_has_role(r.oid, g.oid, 'MEMBER'))"
+      " EXISTS (SELECT 1 FROM pg_catalog.pg_roles g WHERE g.rolname = 'rds_superuser'"
+      "  AND r.oid IS NOT NULL AND pg_catalog.pg_has_role(r.oid, g.oid, 'MEMBER'))"
       "  AS member_of_rds_superuser"
-      " FROM (SELECT {} AS name) q LEFT JOIN pg_roles r ON r.rolname = q.name",
+      " FROM (SELECT {} AS name) q LEFT JOIN pg_catalog.pg_roles r ON r.rolname = q.name",
       kRoleName);
 }
 
 std::string schemas() {
   return fmt::format(
-      "SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner,"
-      " coalesce(has_schema_privilege(r.oid, n.oid, 'USAGE'), false) AS usage"
-      " FROM pg_namespace n LEFT JOIN pg_roles r ON r.rolname = {}"
+      "SELECT n.nspname AS name, pg_catalog.pg_get_userbyid(n.nspowner) AS owner,"
+      " coalesce(pg_catalog.has_schema_privilege(r.oid, n.oid, 'USAGE'), false) AS usage"
+      " FROM pg_catalog.pg_namespace n LEFT JOIN pg_catalog.pg_roles r ON r.rolname = {}"
       " WHERE {} ORDER BY 1",
       kRoleName, kUserSchemaFilter);
 }
@@ -66,7 +72,7 @@ std::string tables(int server_version_num) {
   // FOR TABLES IN SCHEMA (pg_publication_namespace) exists from PostgreSQL 15.
   const std::string schema_published =
       server_version_num >= 150000
-          ? " OR c.relnamespace IN (SELECT pn.pnnspid FROM pg_publication_namespace pn"
+          ? " OR c.relnamespace IN (SELECT pn.pnnspid FROM pg_catalog.pg_publication_namespace pn"
             " WHERE pn.pnpubid = (SELECT oid FROM pub))"
           : "";
   // The partition tree is walked with pg_inherits (pg_partition_root is 12+);
@@ -75,49 +81,55 @@ std::string tables(int server_version_num) {
   // (as of the last VACUUM or ANALYZE): pg_total_relation_size opens every
   // relation and stats its files, which costs seconds on 100,000 tables.
   return fmt::format(
-      "WITH RECURSIVE pub AS (SELECT oid FROM pg_publication WHERE pubname = $2),"
-      " tree AS (SELECT c.oid AS relid, c.oid AS root FROM pg_class c"
+      "WITH RECURSIVE pub AS (SELECT oid FROM pg_catalog.pg_publication WHERE pubname = $2),"
+      " tree AS (SELECT c.oid AS relid, c.oid AS root FROM pg_catalog.pg_class c"
       "  WHERE c.relkind = 'p' AND NOT c.relispartition"
-      "  UNION ALL SELECT i.inhrelid, t.root FROM pg_inherits i JOIN tree t ON i.inhparent = "
+      "  UNION ALL SELECT i.inhrelid, t.root FROM pg_catalog.pg_inherits i JOIN tree t ON"
+      " i.inhparent = "
       "t.relid),"
-      " idx AS (SELECT indrelid, bool_or(indisprimary) AS pk, bool_or(indisreplident) AS ri"
-      "  FROM pg_index GROUP BY indrelid),"
-      " toast AS (SELECT attrelid FROM pg_attribute"
+      " idx AS (SELECT indrelid, pg_catalog.bool_or(indisprimary) AS pk,"
+      " pg_catalog.bool_or(indisreplident) AS ri"
+      "  FROM pg_catalog.pg_index GROUP BY indrelid),"
+      " toast AS (SELECT attrelid FROM pg_catalog.pg_attribute"
       "  WHERE attnum > 0 AND NOT attisdropped AND attstorage <> 'p' GROUP BY attrelid),"
       // The SELECT policies that apply to the role: one permissive USING (true) lets it
       // read every row, unless a restrictive one narrows them again.
       " policies AS (SELECT p.polrelid,"
-      "  bool_or(p.polpermissive AND pg_get_expr(p.polqual, p.polrelid) = 'true') AS reads_all,"
-      "  bool_or(NOT p.polpermissive) AS restricted"
-      "  FROM pg_policy p WHERE p.polcmd IN ('r', '*') AND (0::oid = ANY (p.polroles)"
-      "   OR EXISTS (SELECT 1 FROM unnest(p.polroles) AS g(role) WHERE pg_has_role("
-      "    (SELECT oid FROM pg_roles WHERE rolname = {1}), g.role, 'USAGE')))"
+      "  pg_catalog.bool_or(p.polpermissive AND pg_catalog.pg_get_expr(p.polqual, p.polrelid) ="
+      " 'true') AS reads_all,"
+      "  pg_catalog.bool_or(NOT p.polpermissive) AS restricted"
+      "  FROM pg_catalog.pg_policy p WHERE p.polcmd IN ('r', '*') AND (0::pg_catalog.oid = ANY"
+      " (p.polroles)"
+      "   OR EXISTS (SELECT 1 FROM pg_catalog.unnest(p.polroles) AS g(role) WHERE"
+      " pg_catalog.pg_has_role("
+      "    (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = {1}), g.role, 'USAGE')))"
       "  GROUP BY p.polrelid)"
-      " SELECT n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,"
-      " c.relkind::text AS kind, c.relpersistence::text AS persistence,"
+      " SELECT n.nspname AS schema, c.relname AS name, pg_catalog.pg_get_userbyid(c.relowner) AS"
+      " owner,"
+      " c.relkind::pg_catalog.text AS kind, c.relpersistence::pg_catalog.text AS persistence,"
       " c.relispartition AS is_partition, rn.nspname AS root_schema, rc.relname AS root_name,"
-      " c.relreplident::text AS replica_identity,"
+      " c.relreplident::pg_catalog.text AS replica_identity,"
       " coalesce(idx.pk, false) AS has_primary_key,"
       " coalesce(idx.ri, false) AS has_replica_identity_index,"
-      " coalesce(has_table_privilege(r.oid, c.oid, 'SELECT'), false) AS can_select,"
+      " coalesce(pg_catalog.has_table_privilege(r.oid, c.oid, 'SELECT'), false) AS can_select,"
       " (pr.prrelid IS NOT NULL{0}) AS published,"
-      " (c.relpages + coalesce(tc.relpages, 0)::bigint)"
-      "  * current_setting('block_size')::bigint AS bytes,"
+      " (c.relpages + coalesce(tc.relpages, 0)::pg_catalog.int8)"
+      "  * pg_catalog.current_setting('block_size')::pg_catalog.int8 AS bytes,"
       " toast.attrelid IS NOT NULL AS has_toastable_columns,"
       " c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,"
-      " coalesce(pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role,"
+      " coalesce(pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role,"
       " coalesce(policies.reads_all AND NOT policies.restricted, false) AS policy_reads_all"
-      " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-      " LEFT JOIN pg_roles r ON r.rolname = {1}"
+      " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+      " LEFT JOIN pg_catalog.pg_roles r ON r.rolname = {1}"
       " LEFT JOIN tree ON tree.relid = c.oid AND c.relispartition"
-      " LEFT JOIN pg_class rc ON rc.oid = tree.root"
-      " LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+      " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = tree.root"
+      " LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
       " LEFT JOIN idx ON idx.indrelid = c.oid"
-      " LEFT JOIN (SELECT oid, relpages FROM pg_class WHERE relkind = 't') tc"
+      " LEFT JOIN (SELECT oid, relpages FROM pg_catalog.pg_class WHERE relkind = 't') tc"
       "  ON tc.oid = c.reltoastrelid"
       " LEFT JOIN toast ON toast.attrelid = c.oid"
       " LEFT JOIN policies ON policies.polrelid = c.oid"
-      " LEFT JOIN pg_publication_rel pr ON pr.prrelid = c.oid"
+      " LEFT JOIN pg_catalog.pg_publication_rel pr ON pr.prrelid = c.oid"
       "  AND pr.prpubid = (SELECT oid FROM pub)"
       " WHERE c.relkind IN ('r', 'p') AND {2} ORDER BY 1, 2",
       schema_published, kRoleName, kUserSchemaFilter);
@@ -129,89 +141,102 @@ std::string publication(int server_version_num) {
   const char* via_root = server_version_num >= 130000 ? "p.pubviaroot" : "false";
   const char* schemas =
       server_version_num >= 150000
-          ? "coalesce((SELECT json_agg(n.nspname ORDER BY n.nspname)"
-            " FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid"
+          ? "coalesce((SELECT pg_catalog.json_agg(n.nspname ORDER BY n.nspname)"
+            " FROM pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_namespace n ON n.oid"
+            " = pn.pnnspid"
             " WHERE pn.pnpubid = p.oid), '[]')"
-          : "'[]'::json";
+          : "'[]'::pg_catalog.json";
   return fmt::format(
-      "SELECT p.pubname AS name, pg_get_userbyid(p.pubowner) AS owner,"
+      "SELECT p.pubname AS name, pg_catalog.pg_get_userbyid(p.pubowner) AS owner,"
       " p.puballtables AS all_tables, p.pubinsert AS insert, p.pubupdate AS update,"
       " p.pubdelete AS delete, {} AS truncate, {} AS via_root, {} AS schemas"
-      " FROM pg_publication p WHERE p.pubname = $2",
+      " FROM pg_catalog.pg_publication p WHERE p.pubname = $2",
       truncate, via_root, schemas);
 }
 
 std::string default_privileges() {
   // A grant to PUBLIC (grantee 0) or to a role $1 belongs to counts.
   return fmt::format(
-      "SELECT pg_get_userbyid(d.defaclrole) AS owner, coalesce(n.nspname, '') AS schema,"
-      " EXISTS (SELECT 1 FROM aclexplode(d.defaclacl) a WHERE a.privilege_type = 'SELECT'"
-      "  AND (a.grantee = 0 OR (r.oid IS NOT NULL AND pg_has_role(r.oid, a.grantee, 'USAGE'))))"
+      "SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS owner, coalesce(n.nspname, '') AS schema,"
+      " EXISTS (SELECT 1 FROM pg_catalog.aclexplode(d.defaclacl) a WHERE a.privilege_type ="
+      " 'SELECT'"
+      "  AND (a.grantee = 0 OR (r.oid IS NOT NULL AND pg_catalog.pg_has_role(r.oid, a.grantee,"
+      " 'USAGE'))))"
       "  AS grants_select"
-      " FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace"
-      " LEFT JOIN pg_roles r ON r.rolname = {}"
+      " FROM pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid ="
+      " d.defaclnamespace"
+      " LEFT JOIN pg_catalog.pg_roles r ON r.rolname = {}"
       " WHERE d.defaclobjtype = 'r' ORDER BY 1, 2",
       kRoleName);
 }
 
 std::string stats_visibility() {
   // pg_read_all_stats exists from PostgreSQL 10.
-  return "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
-         " OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS can_read_all_stats,"
-         " (SELECT count(*) FROM pg_stat_replication)::int AS wal_senders";
+  return "SELECT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)"
+         " OR pg_catalog.pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS"
+         " can_read_all_stats,"
+         " (SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_replication"
+         "  WHERE pid <> $1::pg_catalog.int4"
+         "  AND coalesce(application_name, '') <> 'cdc-preflight')::pg_catalog.int4 AS wal_senders";
 }
 
 std::string open_transactions() {
-  return "SELECT pid, coalesce(usename::text, '') AS user,"
+  return "SELECT pid, coalesce(usename::pg_catalog.text, '') AS user,"
          " coalesce(backend_type, '') AS backend_type, coalesce(state, '') AS state,"
-         " extract(epoch FROM now() - xact_start)::bigint AS age_seconds,"
-         " coalesce(to_char(query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+         " extract(epoch FROM pg_catalog.now() - xact_start)::pg_catalog.int8 AS age_seconds,"
+         " coalesce(pg_catalog.to_char(query_start AT TIME ZONE 'UTC',"
+         " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
          "  '') AS query_start"
-         " FROM pg_stat_activity"
-         " WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()"
+         " FROM pg_catalog.pg_stat_activity"
+         " WHERE xact_start IS NOT NULL AND pid <> pg_catalog.pg_backend_pid()"
          " ORDER BY xact_start LIMIT 1000";
 }
 
 std::string prepared_transactions() {
-  return "SELECT gid, owner::text AS owner, database::text AS database,"
-         " extract(epoch FROM now() - prepared)::bigint AS age_seconds"
-         " FROM pg_prepared_xacts ORDER BY prepared";
+  return "SELECT gid, owner::pg_catalog.text AS owner, database::pg_catalog.text AS database,"
+         " extract(epoch FROM pg_catalog.now() - prepared)::pg_catalog.int8 AS age_seconds"
+         " FROM pg_catalog.pg_prepared_xacts ORDER BY prepared";
 }
 
 std::string replication_slots(int server_version_num) {
   // wal_status is 13+; on a standby pg_current_wal_lsn() is not allowed.
   const char* wal_status = server_version_num >= 130000 ? "coalesce(wal_status, '')" : "''";
   return fmt::format(
-      "SELECT slot_name::text AS name, coalesce(plugin::text, '') AS plugin,"
-      " slot_type, coalesce(database::text, '') AS database, active, temporary,"
+      "SELECT slot_name::pg_catalog.text AS name, coalesce(plugin::pg_catalog.text, '') AS plugin,"
+      " slot_type, coalesce(database::pg_catalog.text, '') AS database, active, temporary,"
       " {} AS wal_status,"
-      " pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
-      "  ELSE pg_current_wal_lsn() END, restart_lsn)::bigint AS retained_bytes"
-      " FROM pg_replication_slots ORDER BY 1",
+      " pg_catalog.pg_wal_lsn_diff(CASE WHEN pg_catalog.pg_is_in_recovery() THEN"
+      " pg_catalog.pg_last_wal_replay_lsn()"
+      "  ELSE pg_catalog.pg_current_wal_lsn() END, restart_lsn)::pg_catalog.int8 AS retained_bytes"
+      " FROM pg_catalog.pg_replication_slots ORDER BY 1",
       wal_status);
 }
 
 std::string blockers() {
   // pid is visible to every role; the rest only with pg_read_all_stats.
-  return "SELECT b.pid, coalesce(a.usename::text, '') AS user,"
+  return "SELECT b.pid, coalesce(a.usename::pg_catalog.text, '') AS user,"
          " coalesce(a.backend_type, '') AS backend_type, coalesce(a.state, '') AS state,"
-         " coalesce(extract(epoch FROM now() - a.xact_start)::bigint, 0) AS age_seconds,"
-         " coalesce(to_char(a.query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+         " coalesce(extract(epoch FROM pg_catalog.now() - a.xact_start)::pg_catalog.int8, 0) AS"
+         " age_seconds,"
+         " coalesce(pg_catalog.to_char(a.query_start AT TIME ZONE 'UTC',"
+         " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
          "  '') AS query_start"
-         " FROM unnest(pg_blocking_pids($1::int)) AS b(pid)"
-         " LEFT JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY 1";
+         " FROM pg_catalog.unnest(pg_catalog.pg_blocking_pids($1::pg_catalog.int4)) AS b(pid)"
+         " LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = b.pid ORDER BY 1";
 }
 
 std::string create_probe_slot() {
-  return "SELECT slot_name FROM pg_create_logical_replication_slot($1, 'pgoutput', true)";
+  return "SELECT slot_name FROM pg_catalog.pg_create_logical_replication_slot($1, 'pgoutput',"
+         " true)";
 }
 
 std::string peek_probe_slot() {
-  return "SELECT count(*) AS changes FROM pg_logical_slot_peek_binary_changes($1, NULL, 1000,"
+  return "SELECT pg_catalog.count(*) AS changes FROM"
+         " pg_catalog.pg_logical_slot_peek_binary_changes($1, NULL, 1000,"
          " 'proto_version', '1', 'publication_names', $2)";
 }
 
-std::string drop_probe_slot() { return "SELECT pg_drop_replication_slot($1)"; }
+std::string drop_probe_slot() { return "SELECT pg_catalog.pg_drop_replication_slot($1)"; }
 
 std::string aurora_version() { return "SELECT pg_catalog.aurora_version() AS aurora_version"; }
 

@@ -1,12 +1,47 @@
 // Every SQL statement gather sends, in one place. Each returns what its comment
 // says and runs on PostgreSQL 10 and later; version differences are chosen
-// here from server_version_num. Parameters: $1 the role to evaluate (NULL: the
-// login role), $2 the publication name.
+// here from server_version_num. Parameters of the catalog queries: $1 the role
+// to evaluate (NULL: the login role), $2 the publication name.
+//
+// The database may belong to someone else (an admin checks a customer's
+// database): every function, relation and type is qualified with pg_catalog,
+// and each session first pins search_path to pg_catalog, pg_temp (what pg_dump
+// does since CVE-2018-1058), so that operators, which are not qualified, and
+// anything left unqualified resolve from pg_catalog only, never from a schema
+// the database's owner controls.
 #pragma once
 
 #include <string>
 
 namespace cdcpreflight::queries {
+
+// Session statements, sent as SQL (not as startup options) so that poolers
+// accept them. The search_path goes first; inside the read-only transaction it
+// is pinned again (SET LOCAL), so that no catalog query runs unless it holds,
+// even behind a pooler that hands each transaction a server connection of its
+// own.
+inline constexpr const char* kSafeSearchPath = "SET search_path = pg_catalog, pg_temp";
+inline constexpr const char* kSafeSearchPathInTransaction =
+    "SET LOCAL search_path = pg_catalog, pg_temp";
+// The same as a startup option, for the replication connection, which no pooler
+// carries and which must not cost a round trip of its own.
+inline constexpr const char* kSafeSearchPathOption = "-c search_path=pg_catalog,pg_temp";
+inline constexpr const char* kReadOnlySession = "SET default_transaction_read_only = on";
+// Compiling the catalog queries costs more than it saves (up to 0.17 s on
+// 100,000 tables).
+inline constexpr const char* kJitOff = "SET jit = off";
+// PostgreSQL 14 and later: a query waiting on a lock does not read its socket;
+// without this, the session of a tool stopped by SIGINT would stay in the lock
+// queue until the statement timeout, and then run the next pipelined query.
+inline constexpr const char* kClientConnectionCheck = "SET client_connection_check_interval = 1000";
+inline constexpr int kClientConnectionCheckFrom = 140000;
+inline constexpr const char* kBeginReadOnly = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+inline constexpr const char* kSavepoint = "SAVEPOINT gather";
+inline constexpr const char* kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT gather";
+inline constexpr const char* kCommit = "COMMIT";
+
+// SET statement_timeout to `seconds`.
+[[nodiscard]] std::string statement_timeout(int seconds);
 
 // One row: version_num, version, in_recovery, has_aurora_version, rds,
 // rds_logical_replication (NULL unless the server defines it).
@@ -39,7 +74,10 @@ namespace cdcpreflight::queries {
 // grants_select (to $1, a role it belongs to, or PUBLIC).
 [[nodiscard]] std::string default_privileges();
 
-// One row: can_read_all_stats (of the login role), wal_senders (running).
+// One row: can_read_all_stats (of the login role), wal_senders (running, but
+// the tool's own: $1 the backend pid of its replication connection, 0 when it
+// has none, and the replication connections of other cdc-preflight runs, which
+// hold a WAL sender for a moment only).
 [[nodiscard]] std::string stats_visibility();
 
 // Open transactions, oldest first (at most 1000), ours excluded: pid, user,

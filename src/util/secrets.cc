@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -10,26 +9,15 @@ namespace cdcpreflight {
 
 namespace {
 
-struct Registry {
-  std::mutex mutex;
-  std::vector<std::string> secrets;
-};
-
-Registry& registry() {
-  static Registry instance;
-  return instance;
-}
-
-constexpr std::string_view kMask = "********";
-
 // The masking follows libpq's own reading (conninfo_parse and
 // conninfo_uri_parse_options in fe-connect.c), so that whatever libpq takes for a
 // password is masked whole:
 // - conninfo: `password`, optional spaces, `=`, optional spaces, then a value quoted
 //   with '…' (ending at the first quote no backslash escapes) or unquoted (ending at
 //   white space; a backslash escapes the next byte, a space too);
-// - URI: postgres[ql]://user:PASSWORD@…, the password ending at the first `@`
-//   (libpq looks for the `@` up to the first `/`);
+// - URI: postgres[ql]://user:PASSWORD@…, in any case (libpq looks for the `@` up to
+//   the first `/`; a password typed with `/` or `@` in it is masked up to the last
+//   `@` before the query);
 // - URI query: ?…&password=VALUE, the keyword possibly percent-encoded, the value
 //   ending at the next `&`.
 // What is masked is a range of the text: [begin, end).
@@ -105,12 +93,18 @@ std::vector<Range> password_ranges(std::string_view text) {
     for (const std::string_view scheme : {"postgresql://", "postgres://"}) {
       if (starts_with_ignoring_case(text, at, scheme)) {
         const std::size_t start = at + scheme.size();
-        const std::size_t end = text.find_first_of("@/", start);
-        if (end != std::string_view::npos && text[end] == '@') {
-          const std::size_t colon = text.find(':', start);
-          if (colon < end) {
-            ranges.emplace_back(colon + 1, end);
-          }
+        // libpq's password ends at the first `@` before the first `/`. One typed
+        // with an `@` or a `/` in it reaches further: up to the last `@` before
+        // the first `/`, or up to the last `@` before the query (or the quote or
+        // line end that ends an echo). When unsure, more is masked, not less.
+        const std::size_t slash = std::min(text.find('/', start), text.size());
+        const std::size_t query = std::min(text.find_first_of("?\"\n\r", slash), text.size());
+        const std::size_t first_at = text.find('@', start);
+        const std::size_t last_at = text.substr(0, query).rfind('@');
+        const std::size_t colon = text.find(':', start);
+        if (first_at < query && last_at != std::string_view::npos && last_at >= start &&
+            colon < first_at) {
+          ranges.emplace_back(colon + 1, last_at);
         }
         break;
       }
@@ -126,6 +120,16 @@ std::vector<Range> password_ranges(std::string_view text) {
     }
   }
   return ranges;
+}
+
+// A postgres[ql]:// URI, in any case and after any leading space: libpq expands
+// only the exact lower-case prefix, but what a user meant as a URI may carry a
+// password all the same.
+bool is_uri(std::string_view text) {
+  std::size_t at = 0;
+  while (at < text.size() && is_space(text[at])) ++at;
+  return starts_with_ignoring_case(text, at, "postgresql://") ||
+         starts_with_ignoring_case(text, at, "postgres://");
 }
 
 std::string masked(std::string_view text, std::vector<Range> ranges) {
@@ -148,22 +152,13 @@ std::string masked(std::string_view text, std::vector<Range> ranges) {
 
 }  // namespace
 
-void register_secret(std::string secret) {
-  if (secret.empty()) {
-    return;
-  }
-  Registry& r = registry();
-  const std::lock_guard lock(r.mutex);
-  r.secrets.push_back(std::move(secret));
-}
-
 std::string mask_inline_passwords(std::string_view text) {
   return masked(text, password_ranges(text));
 }
 
 std::string mask_conninfo_error(std::string_view conninfo, std::string_view error) {
   std::string message = mask_inline_passwords(error);
-  if (password_ranges(conninfo).empty()) {
+  if (password_ranges(conninfo).empty() && !is_uri(conninfo)) {
     return message;
   }
   // libpq quotes what it could not read, last in its message (fe-connect.c): a
@@ -183,21 +178,14 @@ std::string mask_conninfo_error(std::string_view conninfo, std::string_view erro
   if (open == std::string::npos) {
     return message;
   }
-  const std::size_t close = message.rfind('"');
-  return masked(message, {{open + 1, close > open ? close : message.size()}});
-}
-
-std::string scrub_secrets(std::string_view text) {
-  Registry& r = registry();
-  const std::lock_guard lock(r.mutex);
-  std::string scrubbed(text);
-  for (const std::string& secret : r.secrets) {
-    for (std::size_t at = scrubbed.find(secret); at != std::string::npos;
-         at = scrubbed.find(secret, at + kMask.size())) {
-      scrubbed.replace(at, secret.size(), kMask);
-    }
+  std::size_t close = message.rfind('"');
+  // libpq's check of an option's value names the option after it.
+  constexpr std::string_view kOptionValue = "invalid integer value \"";
+  if (message.starts_with(kOptionValue)) {
+    open = kOptionValue.size() - 1;
+    close = std::min(message.find("\" for connection option"), close);
   }
-  return scrubbed;
+  return masked(message, {{open + 1, close > open ? close : message.size()}});
 }
 
 }  // namespace cdcpreflight

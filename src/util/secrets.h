@@ -1,6 +1,8 @@
-// Secrets the tool knows (a prompted password, PGPASSWORD, a password inside a
-// conninfo string or URI) are registered once; every message shown to a user
-// or written to a log goes through scrub_secrets first.
+// Passwords are masked where they can be, never by searching output for their
+// text: in the conninfo strings and URIs the tool echoes (a command line, a -d
+// value, a database name libpq did not expand) and in libpq's messages that
+// quote them. The words of a password are not special anywhere else, so a
+// password that is also a common word ("postgres", "true") changes nothing.
 #pragma once
 
 #include <string>
@@ -8,18 +10,16 @@
 
 namespace cdcpreflight {
 
-void register_secret(std::string secret);
-
-// Replaces every registered secret in `text` with ********.
-[[nodiscard]] std::string scrub_secrets(std::string_view text);
+inline constexpr std::string_view kMask = "********";
 
 // Masks every password a conninfo string (password=…), a URI (://user:…@) or a
-// URI query (?password=…) in `text` carries, as libpq would read it: for echoes
-// of the command line, whose secrets were never registered.
+// URI query (?password=…) in `text` carries, as libpq would read it.
 [[nodiscard]] std::string mask_inline_passwords(std::string_view text);
 
-// libpq's error about `conninfo`, which it could not parse, masked: when
-// `conninfo` carries a password, libpq's quoted tokens too, which may be (part of) it.
+// libpq's error about `conninfo`, masked: when `conninfo` may carry a password
+// (one libpq reads, or a URI, whose password libpq may have taken for a host,
+// a port or a parameter when it holds a `/`, `?` or `,`), libpq's quoted
+// tokens too, which may be (part of) it.
 [[nodiscard]] std::string mask_conninfo_error(std::string_view conninfo, std::string_view error);
 
 }  // namespace cdcpreflight

@@ -31,7 +31,20 @@ TEST(MaskInlinePasswords, MasksTheUserInfoPasswordOfAUriUpToTheAt) {
             "postgresql://u:********@localhost/app");
   EXPECT_EQ(mask_inline_passwords("x POSTGRES://u:p%40ss:w@h/db y"),
             "x POSTGRES://u:********@h/db y");
-  EXPECT_EQ(mask_inline_passwords("postgres://host:5432/db@x"), "postgres://host:5432/db@x");
+  EXPECT_EQ(mask_inline_passwords("postgres://host:5432/db"), "postgres://host:5432/db");
+  EXPECT_EQ(mask_inline_passwords("postgres://u@host:5432/db"), "postgres://u@host:5432/db");
+}
+
+// libpq would take `pa` for a port and `ss@h` for a host: the user meant a
+// password, and its every part is masked wherever the URI is echoed.
+TEST(MaskInlinePasswords, MasksAUriPasswordTypedWithASlashOrAnAt) {
+  EXPECT_EQ(mask_inline_passwords("postgres://u:pa/ss@h/db"), "postgres://u:********@h/db");
+  EXPECT_EQ(mask_inline_passwords("database \"postgres://u:p@ss@h/db\" does not exist"),
+            "database \"postgres://u:********@h/db\" does not exist");
+  EXPECT_EQ(mask_inline_passwords("postgres://u:pw@h/db?application_name=a@b"),
+            "postgres://u:********@h/db?application_name=a@b");
+  // An `@` after the path may be part of the database name; it is masked all the same.
+  EXPECT_EQ(mask_inline_passwords("postgres://host:5432/db@x"), "postgres://host:********@x");
 }
 
 TEST(MaskInlinePasswords, MasksAUriQueryPasswordEvenWithAnEncodedKeyword) {
@@ -59,9 +72,20 @@ TEST(MaskConninfoError, KeepsTheMessageOfAStringWithoutPassword) {
       "missing \"=\" after \"port\" in connection info string");
 }
 
-TEST(ScrubSecrets, ReplacesEveryRegisteredSecret) {
-  register_secret("registered-Secret");
-  EXPECT_EQ(scrub_secrets("a registered-Secret and registered-Secret"), "a ******** and ********");
+// A -d URI whose password libpq read as a port or a host: its complaint quotes
+// that part, which is masked.
+TEST(MaskConninfoError, MasksWhatLibpqQuotesOfAUriEvenWithoutAPasswordItCouldRead) {
+  EXPECT_EQ(mask_conninfo_error("postgres://u:pa/ss@h/db",
+                                "invalid integer value \"pa\" for connection option \"port\""),
+            "invalid integer value \"********\" for connection option \"port\"");
+}
+
+// Masking looks only where a password can be: the words of a password are not
+// searched for anywhere else.
+TEST(MaskInlinePasswords, LeavesTextWithoutConninfoOrUriAlone) {
+  EXPECT_EQ(mask_inline_passwords(
+                "\"ready\": true, \"dbname\": \"postgres\", \"platform\": \"postgresql\""),
+            "\"ready\": true, \"dbname\": \"postgres\", \"platform\": \"postgresql\"");
 }
 
 }  // namespace

@@ -255,6 +255,26 @@ TEST(ReplicationCapacity, ExactlyOneFreeSlotWarns) {
   EXPECT_THAT(fix, Not(HasSubstr("max_wal_senders")));
 }
 
+// Another cdc-preflight run's --deep probe holds a temporary slot for a moment:
+// not a slot in use. A temporary slot of anyone else's is.
+TEST(ReplicationCapacity, TemporaryProbeSlotsOfOtherRunsAreNotCounted) {
+  const auto temporary = [](ReplicationSlotFacts& slot) { slot.temporary = true; };
+  const CheckResult result =
+      evaluate(kCapacity, FactsBuilder()
+                              .setting("max_replication_slots", "3")
+                              .slot("cdc_preflight_probe_4242", temporary)
+                              .slot("cdc_preflight_probe_4343", temporary)
+                              .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.details, Contains("replication slots: 0 of 3 in use"));
+  const CheckResult other = evaluate(kCapacity, FactsBuilder()
+                                                    .setting("max_replication_slots", "3")
+                                                    .slot("someone_elses", temporary)
+                                                    .slot("cdc_preflight_probe_4343", temporary)
+                                                    .build());
+  EXPECT_THAT(other.details, Contains("replication slots: 1 of 3 in use"));
+}
+
 TEST(ReplicationCapacity, ExactlyOneFreeWalSenderWarns) {
   const CheckResult result =
       evaluate(kCapacity, FactsBuilder().setting("max_wal_senders", "5").wal_senders(4).build());

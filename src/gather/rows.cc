@@ -1,0 +1,71 @@
+#include "gather/rows.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace cdcpreflight {
+
+Row::Row(const PGresult* result, int row) : result_(result), row_(row) {
+  if (result == nullptr || row < 0 || row >= PQntuples(result)) {
+    throw UnexpectedAnswer(fmt::format("row {} missing", row + 1));
+  }
+}
+
+Row Row::only(const PGresult* result) {
+  const int rows = result != nullptr ? PQntuples(result) : 0;
+  if (rows != 1) {
+    throw UnexpectedAnswer(fmt::format("{} rows where one was expected", rows));
+  }
+  return Row(result, 0);
+}
+
+int Row::index(const char* column) const {
+  const int i = PQfnumber(result_, column);
+  if (i < 0) {
+    throw UnexpectedAnswer(fmt::format("no column {}", column));
+  }
+  return i;
+}
+
+bool Row::is_null(const char* column) const {
+  return PQgetisnull(result_, row_, index(column)) == 1;
+}
+
+std::string Row::text(const char* column) const {
+  const int i = index(column);
+  std::string value(PQgetvalue(result_, row_, i),
+                    static_cast<std::size_t>(PQgetlength(result_, row_, i)));
+  if (value.find('\0') != std::string::npos) {
+    throw UnexpectedAnswer(fmt::format("column {} holds a NUL byte", column));
+  }
+  return value;
+}
+
+bool Row::boolean(const char* column) const {
+  const std::string value = text(column);
+  if (value != "t" && value != "f") {
+    throw UnexpectedAnswer(fmt::format("column {} is not a boolean", column));
+  }
+  return value == "t";
+}
+
+std::int64_t Row::integer(const char* column) const {
+  const std::string value = text(column);
+  std::int64_t number = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (error != std::errc{} || end != value.data() + value.size() || value.empty()) {
+    throw UnexpectedAnswer(fmt::format("column {} is not an integer", column));
+  }
+  return number;
+}
+
+int Row::integer_in(const char* column, int low, int high) const {
+  const std::int64_t number = integer(column);
+  if (number < low || number > high) {
+    throw UnexpectedAnswer(fmt::format("column {} is out of range", column));
+  }
+  return static_cast<int>(number);
+}
+
+}  // namespace cdcpreflight

@@ -1,0 +1,51 @@
+// Reading a server's answer, expecting nothing of it: a result of the wrong
+// shape (no row where one is due, a column missing, a value that does not
+// parse) is an UnexpectedAnswer, never a crash. A server that speaks valid
+// protocol may still be a fake, a proxy or a fork that answers strangely.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace cdcpreflight {
+
+struct UnexpectedAnswer : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One row of a result, its columns read by name.
+class Row {
+ public:
+  // Row `row` of `result`; throws UnexpectedAnswer when there is no such row.
+  Row(const PGresult* result, int row);
+
+  // The single row of a result that must have exactly one.
+  [[nodiscard]] static Row only(const PGresult* result);
+
+  [[nodiscard]] bool is_null(const char* column) const;
+  [[nodiscard]] std::string text(const char* column) const;
+  // "t" or "f"; anything else is unexpected.
+  [[nodiscard]] bool boolean(const char* column) const;
+  // A whole decimal number of int64 range; anything else is unexpected.
+  [[nodiscard]] std::int64_t integer(const char* column) const;
+  // integer() within [low, high].
+  [[nodiscard]] int integer_in(const char* column, int low, int high) const;
+
+ private:
+  [[nodiscard]] int index(const char* column) const;
+  const PGresult* result_;
+  int row_;
+};
+
+template <typename Function>
+void for_each_row(const PGresult* result, Function function) {
+  const int rows = PQntuples(result);
+  for (int i = 0; i < rows; ++i) {
+    function(Row(result, i));
+  }
+}
+
+}  // namespace cdcpreflight
