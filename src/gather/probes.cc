@@ -82,24 +82,26 @@ SlotProbeFacts probe_slot(Connected connected, PGconn* observer, const std::stri
   PGconn* conn = connected.conn.get();
   const CancelOnSignal cancel_on_signal(conn);
   std::string failure;
-  // The safe search_path first, as on the main connection: the probe calls
-  // functions, which must resolve from pg_catalog only.
-  const StatementOutcome session = run_one(
-      conn,
-      {fmt::format("{}; {}", queries::kSafeSearchPath,
-                   queries::statement_timeout(statement_timeout_seconds)),
-       {}},
-      idle_timeout, failure);
-  if (!session.ok()) {
-    facts.message = session.error.message;
+  // One round trip of session settings, the safe search_path first, as on the
+  // main connection: the probe calls functions, which must resolve from
+  // pg_catalog only. From PostgreSQL 14 a probe whose tool is gone must not
+  // wait on for a lock; a server that refuses that setting costs nothing else.
+  RoundTrip session;
+  const std::size_t search_path = session.add({queries::kSafeSearchPath, {}});
+  const std::size_t timeout =
+      session.add({queries::statement_timeout(statement_timeout_seconds), {}});
+  session.end_segment();
+  if (PQserverVersion(conn) >= queries::kClientConnectionCheckFrom) {
+    session.add({queries::kClientConnectionCheck, {}});
+    session.end_segment();
+  }
+  if (!session.run(conn, idle_timeout)) {
+    facts.message = session.failure();
     return facts;
   }
-  // A probe whose tool is gone must not wait on for a lock; a server that
-  // refuses the setting costs nothing else.
-  if (PQserverVersion(conn) >= queries::kClientConnectionCheckFrom) {
-    (void)run_one(conn, {queries::kClientConnectionCheck, {}}, idle_timeout, failure);
-    if (!failure.empty()) {
-      facts.message = failure;
+  for (const std::size_t required : {search_path, timeout}) {
+    if (!session.outcome(required).ok()) {
+      facts.message = session.outcome(required).error.message;
       return facts;
     }
   }

@@ -153,7 +153,8 @@ std::vector<std::string> read_only_violations(const std::vector<LoggedStatement>
   static const std::regex begin_read_only(R"(^BEGIN\b.*\bREAD ONLY\b.*$)");
   static const std::regex savepoint(R"(^(SAVEPOINT|ROLLBACK TO SAVEPOINT) \w+$)");
   static const std::regex session_bound(
-      R"(^SET (statement_timeout = \d+|client_connection_check_interval = \d+|jit = off)$)");
+      R"(^SET (search_path = pg_catalog, pg_temp|statement_timeout = \d+|)"
+      R"(client_connection_check_interval = \d+|jit = off)$)");
   static const std::regex read(R"(^(SELECT|WITH)\b[\s\S]*$)");
   struct SessionState {
     bool read_only_default = false;
@@ -190,6 +191,8 @@ std::vector<std::string> read_only_violations(const std::vector<LoggedStatement>
       session.in_read_only_transaction = false;
     } else if (std::regex_match(sql, savepoint)) {
       if (!session.in_read_only_transaction) violation(statement, "a savepoint outside BEGIN");
+    } else if (sql == "SET LOCAL search_path = pg_catalog, pg_temp") {
+      if (!session.in_read_only_transaction) violation(statement, "SET LOCAL outside BEGIN");
     } else if (session.in_read_only_transaction && std::regex_match(sql, read)) {
       // a read in the read-only transaction
     } else if (session.read_only_default &&
@@ -289,8 +292,10 @@ TEST_F(ReadOnlyProof, TheServerLogShowsOnlyReadsInReadOnlyTransactionsAndNoTrans
     }
   }
   for (const char* expected :
-       {"SET statement_timeout = 30000", "SET default_transaction_read_only = on", "SET jit = off",
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "SAVEPOINT gather", "COMMIT",
+       {"SET search_path = pg_catalog, pg_temp", "SET statement_timeout = 30000",
+        "SET default_transaction_read_only = on", "SET jit = off",
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        "SET LOCAL search_path = pg_catalog, pg_temp", "SAVEPOINT gather", "COMMIT",
         "SELECT pg_catalog.aurora_version() AS aurora_version", "IDENTIFY_SYSTEM"}) {
     EXPECT_EQ(seen.count(expected), 1U) << expected << "\n" << statement_list(statements);
   }
@@ -323,18 +328,19 @@ TEST_F(ReadOnlyProof, DeepAddsOnlyTheTemporarySlotStatementsAndLeavesNoSlot) {
 
   const std::vector<LoggedStatement> statements = statements_of(entries, kClickpipesUser);
   const std::set<std::string> slot_statements = {
-      "SELECT slot_name FROM pg_create_logical_replication_slot($1, 'pgoutput', true)",
-      "SELECT count(*) AS changes FROM pg_logical_slot_peek_binary_changes($1, NULL, 1000, "
-      "'proto_version', '1', 'publication_names', $2)",
-      "SELECT pg_drop_replication_slot($1)"};
+      "SELECT slot_name FROM pg_catalog.pg_create_logical_replication_slot($1, 'pgoutput', true)",
+      "SELECT pg_catalog.count(*) AS changes FROM pg_catalog.pg_logical_slot_peek_binary_changes("
+      "$1, NULL, 1000, 'proto_version', '1', 'publication_names', $2)",
+      "SELECT pg_catalog.pg_drop_replication_slot($1)"};
   // The probe's three statements, and the query that asks which sessions block
   // the slot's creation (when it takes more than a moment).
   std::vector<std::regex> allowed;
   for (const std::string& sql : slot_statements) {
-    allowed.emplace_back(std::regex_replace(sql, std::regex(R"([$()*])"), R"(\$&)"));
+    allowed.emplace_back(std::regex_replace(sql, std::regex(R"([$()*.])"), R"(\$&)"));
   }
   allowed.emplace_back(
-      R"(^SELECT b\.pid, [^;]* FROM unnest\(pg_blocking_pids\(\$1::int\)\) [^;]*$)");
+      R"(^SELECT b\.pid, [^;]* FROM pg_catalog\.unnest\(pg_catalog\.pg_blocking_pids\()"
+      R"(\$1::pg_catalog\.int4\)\) [^;]*$)");
   EXPECT_EQ(joined_lines(read_only_violations(statements, allowed)), "")
       << statement_list(statements);
   std::set<int> pids;
