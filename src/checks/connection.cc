@@ -174,6 +174,16 @@ CheckResult failure(const Facts& facts) {
       break;
     case ConnectionFailure::none:
     case ConnectionFailure::other:
+      if (connection.connected) {
+        // Connected, then answered in a shape no PostgreSQL gives: nothing it
+        // said is trusted, so nothing else is checked.
+        summary =
+            fmt::format("{} answered in a way PostgreSQL never does: nothing was checked", target);
+        fix.steps = {
+            "Check that this host and port reach the database itself, not a proxy, a pooler or "
+            "a PostgreSQL-compatible service that answers catalog queries differently."};
+        break;
+      }
       summary = fmt::format("could not connect to {}", target);
       break;
   }

@@ -44,7 +44,8 @@ class PrintableSink : public spdlog::sinks::ansicolor_stderr_sink_mt {
 };
 
 void set_up_logging(int verbosity) {
-  auto logger = std::make_shared<spdlog::logger>("cdc-preflight", std::make_shared<PrintableSink>());
+  auto logger =
+      std::make_shared<spdlog::logger>("cdc-preflight", std::make_shared<PrintableSink>());
   logger->set_pattern("%^%l%$: %v");
   spdlog::set_default_logger(logger);
   if (verbosity < 0) {

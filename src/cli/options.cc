@@ -271,8 +271,7 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv) {
       continue;
     }
     print_usage_error(fmt::format("the following argument{} not expected: {}",
-                                  extras.size() == 1 ? " was" : "s were",
-                                  fmt::join(extras, " ")));
+                                  extras.size() == 1 ? " was" : "s were", fmt::join(extras, " ")));
     parsed.exit_code = ExitCode::usage;
     return parsed;
   }

@@ -123,9 +123,7 @@ ConnectionFailure classify_connection_error(std::string_view message) {
   return ConnectionFailure::other;
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 void check_connect_options(const ConnectOptions& options) {
   if (!options.dbname.empty() && looks_like_conninfo(options.dbname)) {
@@ -324,8 +322,8 @@ std::vector<Connected> connect_together(const ConnectOptions& options,
       fmt::format("{} {}", effective_option(pending.front().conn.get(), "options"),
                   queries::kSafeSearchPathOption);
   for (std::size_t i = 1; i < kinds.size(); ++i) {
-    pending.push_back(start_pending(
-        options, kinds[i], kinds[i] == Replication::database ? replication_options : ""));
+    pending.push_back(start_pending(options, kinds[i],
+                                    kinds[i] == Replication::database ? replication_options : ""));
   }
 
   std::vector<pollfd> descriptors;

@@ -340,8 +340,7 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
       1000LL * (options.statement_timeout_seconds + connect_options.connect_timeout_seconds)};
 
   // The tool's own WAL sender is not counted as one in use.
-  const int replication_pid =
-      connections[1].conn ? PQbackendPID(connections[1].conn.get()) : 0;
+  const int replication_pid = connections[1].conn ? PQbackendPID(connections[1].conn.get()) : 0;
   // IDENTIFY_SYSTEM goes out now and is answered while round trip 1 runs.
   ReplicationProbe replication(std::move(connections[1]));
 
