@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -263,6 +264,97 @@ TEST_F(SecretSweep, MalformedConnectionStrings) {
   };
   for (const auto& args : cases) {
     expect_no_secret("malformed", args, tls_env(), {2});
+  }
+}
+
+// A password typed as the value of -W/--password (which prompt) or -w/--no-password
+// is refused without being echoed.
+TEST_F(SecretSweep, AValueTypedAfterAPasswordFlagIsNeverEchoed) {
+  const std::string password(kPassword);
+  const std::vector<std::vector<std::string>> cases = {
+      {"--password", password},
+      {"-W", password},
+      {"--password=" + password},
+      {"-W" + password},
+      {"-w", password},
+      {"--no-password=" + password},
+      {"check", "--password", password, "--format", "json"},
+      {"collect", "-W", password},
+  };
+  for (const auto& args : cases) {
+    const ProcessResult run = expect_no_secret("a password flag's value", args, tls_env(), {2});
+    EXPECT_NE(run.err.find("take no value"), std::string::npos) << run.err;
+  }
+}
+
+// Where libpq does not expand a URI (PGDATABASE, an upper-case scheme, a
+// leading space), it takes the whole of it for a database name: the password
+// in it shows nowhere, in no format, nor in a snapshot.
+TEST_F(SecretSweep, AUriLibpqTakesForADatabaseNameNeverShowsItsPassword) {
+  const std::string uri = std::string(kUser) + ":" + percent_encoded(kPassword) +
+                          "@localhost:" + std::to_string(server().port()) + "/app";
+  EnvChanges in_pgdatabase = tls_env();
+  in_pgdatabase["PGDATABASE"] = "postgresql://" + uri;
+  const std::vector<std::string> flags = {"--host",     "localhost",
+                                          "--port",     std::to_string(server().port()),
+                                          "--username", std::string(kUser)};
+  const std::vector<Source> unexpanded = {
+      {"PGDATABASE", flags, in_pgdatabase},
+      {"POSTGRES://", plus(flags, {"--dbname", "POSTGRES://" + uri}), tls_env()},
+      {"a leading space", plus(flags, {"--dbname", " postgresql://" + uri}), tls_env()},
+  };
+  for (const Source& source : unexpanded) {
+    EnvChanges env = source.env;
+    env["PGPASSWORD"] = std::string(kPassword);
+    for (const std::string format : {"text", "json", "sql", "markdown", "junit", "github"}) {
+      const ProcessResult run =
+          expect_no_secret(source.name, plus(source.args, {"--format", format, "-v"}), env, {3});
+      if (format == "json") {
+        const nlohmann::json report = parse_report(run);
+        EXPECT_NE(field(report, "/target/dbname").get<std::string>().find("********"),
+                  std::string::npos)
+            << report.dump(2);
+      }
+    }
+    expect_no_secret(
+        source.name,
+        plus(plus({"collect", "-o", (dir_ / "unexpanded.json").string()}, source.args), {"-v"}),
+        env, {3});
+  }
+}
+
+// Passwords are masked where they can be, never searched for: a password that
+// is also a common word ("postgres", "true", "public", "app") changes nothing in
+// any report or snapshot, compared with a run whose password is random.
+TEST_F(SecretSweep, APasswordThatIsACommonWordChangesNothing) {
+  const AdminSqlOnExit restore(
+      server(), "ALTER ROLE " + quote_identifier(kUser) + " PASSWORD " + quote_literal(kPassword));
+  const auto outputs = [&](const std::string& password) {
+    (void)server().sql("ALTER ROLE " + quote_identifier(kUser) + " PASSWORD " +
+                       quote_literal(password));
+    std::vector<std::string> written;
+    for (const Source& source : sources(password, "localhost", server().port(), "app")) {
+      for (const std::string format : {"text", "json", "sql", "markdown", "junit", "github"}) {
+        const ProcessResult run = run_tool(plus(source.args, {"--format", format}), source.env);
+        EXPECT_EQ(run.exit_code, 0) << source.name << " " << format << "\n" << describe_result(run);
+        written.push_back(source.name + " " + format + ":\n" + run.out + run.err);
+      }
+      const ProcessResult collect = run_tool(plus({"collect"}, source.args), source.env);
+      EXPECT_EQ(collect.exit_code, 0) << describe_result(collect);
+      written.push_back(source.name + " collect:\n" + collect.out + collect.err);
+    }
+    // What differs from run to run: the times.
+    static const std::regex times(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
+    for (std::string& text : written) text = std::regex_replace(text, times, "<time>");
+    return written;
+  };
+  const std::vector<std::string> random = outputs("Xq7-vT9m-Lr2z");
+  for (const std::string word : {"postgres", "true", "public", "app"}) {
+    const std::vector<std::string> with_word = outputs(word);
+    ASSERT_EQ(with_word.size(), random.size());
+    for (std::size_t i = 0; i < random.size(); ++i) {
+      EXPECT_EQ(with_word[i], random[i]) << "password " << word;
+    }
   }
 }
 
