@@ -76,6 +76,21 @@ TEST_F(BadInput, UnknownFlagIsAUsageErrorOnOneLine) {
   EXPECT_NE(lines[0].find("--no-such-flag"), std::string::npos) << run.err;
 }
 
+// Arguments nobody expected are named in the order they were typed.
+TEST_F(BadInput, UnexpectedArgumentsAreListedInTheOrderTyped) {
+  const ProcessResult run = run_tool({"first", "second", "third"});
+  EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+  EXPECT_NE(run.err.find("not expected: first second third"), std::string::npos) << run.err;
+}
+
+// An empty --from is no snapshot, not a live check against libpq's defaults.
+TEST_F(BadInput, AnEmptyFromIsAUsageError) {
+  const ProcessResult run = run_tool({"check", "--from", ""});
+  EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(lines_of(run.err).size(), 1U) << run.err;
+}
+
 TEST_F(BadInput, BadFlagValuesAreUsageErrors) {
   const std::vector<std::vector<std::string>> cases = {
       {"--format", "yaml"},

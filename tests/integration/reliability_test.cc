@@ -365,6 +365,23 @@ TEST_F(ReadOnlyProof, DeepAddsOnlyTheTemporarySlotStatementsAndLeavesNoSlot) {
   }
   EXPECT_TRUE(named) << "the slot is not named cdc_preflight_probe_<pid>";
   EXPECT_EQ(server().sql("SELECT count(*) FROM pg_replication_slots;"), "0\n");
+  // The probe's session pins the safe search_path first and, from 14 on, does
+  // not outlive a tool that is gone (client_connection_check_interval).
+  const auto create = std::find_if(statements.begin(), statements.end(), [&](const auto& s) {
+    return s.sql == *slot_statements.begin();
+  });
+  ASSERT_NE(create, statements.end());
+  std::vector<std::string> probe_session;
+  for (const LoggedStatement& statement : statements) {
+    if (statement.pid == create->pid) probe_session.push_back(statement.sql);
+  }
+  ASSERT_FALSE(probe_session.empty());
+  EXPECT_EQ(probe_session.front(), "SET search_path = pg_catalog, pg_temp")
+      << statement_list(statements);
+  EXPECT_EQ(std::count(probe_session.begin(), probe_session.end(),
+                       "SET client_connection_check_interval = 1000"),
+            server().major_version() >= 14 ? 1 : 0)
+      << statement_list(statements);
 }
 
 // ---------------------------------------------------------------------------
