@@ -115,7 +115,8 @@ const std::vector<CheckDefinition>& definitions() {
               "the replication privilege (as the login role); writes nothing. Live only.",
        .warns = "",
        .fails = "the connection is refused, classified: a pooler (PgBouncer, RDS Proxy), a "
-                "missing privilege, no free WAL sender, pg_hba.conf",
+                "missing privilege, pg_hba.conf, no free connection slot (skipped when every WAL "
+                "sender is busy at that moment: settings.replication_capacity decides that)",
        .needs = {},
        .evaluate = checks::replication_connect},
       {.id = "grants.schema_usage",
