@@ -111,6 +111,21 @@ std::vector<Shape> shapes() {
            .slot_probe_timed_out({OpenTransaction{0, "", "", "", 0, ""}})  // a prepared one
            .build(),
        deep_options()},
+      {"several hosts tried",
+       FactsBuilder()
+           .host("b.example.com")
+           .connection_failed(
+               ConnectionFailure::refused,
+               "connection to server at \"a\" (10.1.2.3), port 5432 failed: Connection refused "
+               "connection to server at \"b.example.com\" (10.1.2.4), port 5432 failed: "
+               "Connection refused")
+           .build()},
+      {"password from a file",
+       FactsBuilder()
+           .connection_failed(ConnectionFailure::authentication,
+                              "FATAL:  password authentication failed for user \"x\" password "
+                              "retrieved from file \"/home/alice/.pgpass\"")
+           .build()},
       {"hostile names",
        FactsBuilder()
            .table("we\"ird schema", "Ünïcode\x1b[31m", [](TableFacts& t) { t.select = false; })
