@@ -51,10 +51,17 @@ class Placeholders {
   std::map<std::string, std::string> names_;
 };
 
-// Roles whose names are PostgreSQL's or AWS's own, not the customer's.
+// Roles whose names are PostgreSQL's or Amazon's own, not the customer's.
+// PostgreSQL reserves every pg_ name (CREATE ROLE refuses one); rds_ is no
+// reserved prefix (a customer may call a role rds_etl), so only the roles
+// Amazon documents for RDS and Aurora PostgreSQL are kept.
 bool is_builtin_role(const std::string& name) {
-  return name.starts_with("pg_") || name.starts_with("rds_") || name == "rdsadmin" ||
-         name == "rdsrepladmin";
+  static constexpr std::string_view kAmazonRoles[] = {
+      "rds_ad",       "rds_extension", "rds_iam",  "rds_password", "rds_replication",
+      "rds_reserved", "rds_superuser", "rdsadmin", "rdsrepladmin", "rdstopmgr",
+  };
+  return name.starts_with("pg_") || std::find(std::begin(kAmazonRoles), std::end(kAmazonRoles),
+                                              name) != std::end(kAmazonRoles);
 }
 
 // The n-th host of a snapshot, as one of the same kind (and region), so that

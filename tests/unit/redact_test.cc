@@ -411,6 +411,31 @@ TEST(Redact, BuiltInRolesAreKept) {
   EXPECT_EQ(redacted.default_privileges.at(0).owner, "pg_read_all_data");
 }
 
+// rds_ is no reserved prefix: only the roles Amazon documents are its own.
+TEST(Redact, CustomerRolesNamedLikeAmazonsGetPlaceholders) {
+  Facts facts = named_facts();
+  facts.tables.at(0).owner = "rds_zebra_etl";
+  facts.schemas.at(0).owner = "rdszebra";
+  facts.activity.transactions.at(0).user = "rds_superuser_zebra";
+  const Facts redacted = redact(facts);
+  EXPECT_THAT(dump(redacted), Not(HasSubstr("zebra")));
+  EXPECT_THAT(redacted.tables.at(0).owner, ::testing::StartsWith("role_"));
+  EXPECT_THAT(redacted.schemas.at(0).owner, ::testing::StartsWith("role_"));
+  EXPECT_THAT(redacted.activity.transactions.at(0).user, ::testing::StartsWith("role_"));
+}
+
+TEST(Redact, EveryRoleOfAmazonsAndPostgresqlsIsKept) {
+  for (const std::string builtin :
+       {"rds_superuser", "rds_replication", "rds_password", "rds_iam", "rds_ad", "rds_extension",
+        "rds_reserved", "rdsadmin", "rdsrepladmin", "rdstopmgr", "pg_monitor", "pg_read_all_stats",
+        "pg_database_owner"}) {
+    SCOPED_TRACE(builtin);
+    Facts facts = named_facts();
+    facts.tables.at(0).owner = builtin;
+    EXPECT_EQ(redact(facts).tables.at(0).owner, builtin);
+  }
+}
+
 TEST(Redact, DottedNamesKeepADot) {
   const Facts redacted = redact(named_facts());
   const TableFacts& dotted = redacted.tables.at(4);
@@ -602,6 +627,15 @@ TEST(Redact, FailuresNamingSeveralHostsAndFilesKeepTheirStatuses) {
                                       "host \"laptop.example.com\", user \"clickpipes_user\", "
                                       "no encryption")
           .build());
+}
+
+TEST(Redact, CustomerRolesNamedLikeAmazonsKeepTheirStatuses) {
+  expect_same_statuses(FactsBuilder()
+                           .no_default_privileges()
+                           .default_privilege("rds_etl", "", true)
+                           .table("public", "loaded", [](TableFacts& t) { t.owner = "rds_etl"; })
+                           .table("public", "other", [](TableFacts& t) { t.owner = "rds_other"; })
+                           .build());
 }
 
 TEST(Redact, EveryEndpointKindKeepsItsStatuses) {

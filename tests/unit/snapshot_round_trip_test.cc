@@ -126,6 +126,11 @@ std::vector<Shape> shapes() {
                               "FATAL:  password authentication failed for user \"x\" password "
                               "retrieved from file \"/home/alice/.pgpass\"")
            .build()},
+      {"owners named like Amazon's roles",
+       FactsBuilder()
+           .table("public", "loaded", [](TableFacts& t) { t.owner = "rds_etl"; })
+           .default_privilege("rds_etl", "", false)
+           .build()},
       {"hostile names",
        FactsBuilder()
            .table("we\"ird schema", "Ünïcode\x1b[31m", [](TableFacts& t) { t.select = false; })
