@@ -2,7 +2,9 @@
 // and a loaded one goes through the whole offline path (scope, every check, every
 // report format, redaction) without a crash, an exception or a sanitizer finding.
 // Properties: the JSON report parses back with one entry per check; a loaded snapshot
-// writes back (`collect`) as JSON that loads as the same facts.
+// writes back (`collect`) as JSON that loads as the same facts; what loads holds no
+// NUL and no number past what a server reports, so no report holds a NUL and the
+// scope's size never wraps negative.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -22,6 +24,9 @@ void render_every_format(const Facts& facts, ScopeOptions options) {
   const Scope scope = resolve_scope(facts, options);
   for (const Strict strict : {Strict::no, Strict::yes}) {
     const Report report = build_report(facts, scope, run_checks(facts, scope), strict);
+    if (report.scope.estimated_bytes < 0 || render_sql(report).find('\0') != std::string::npos) {
+      std::abort();
+    }
     (void)render_text(report, Color::no);
     (void)render_text(report, Color::yes);
     (void)render_markdown(report);
@@ -43,7 +48,9 @@ void render_every_format(const Facts& facts, ScopeOptions options) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cdcpreflight;
   // What load_snapshot (src/cli/cli_check.cc) accepts: a JSON object with
-  // facts_version that converts to Facts; anything else is an input error.
+  // facts_version that converts to Facts (from_json refuses another version, a
+  // NUL in any string and a number out of its range); anything else is an input
+  // error.
   const nlohmann::json json = nlohmann::json::parse(data, data + size, nullptr, false);
   if (json.is_discarded() || !json.is_object() || !json.contains("facts_version")) {
     return 0;

@@ -1,11 +1,14 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cdcpreflight/facts.h"
+#include "util/printable.h"
 
 namespace nlohmann {
 
@@ -208,38 +211,144 @@ void to_json(nlohmann::json& json, const Facts& facts) {
 
 namespace {
 
-// Integers that land in an `int`; every other number must fit an int64.
-bool is_int_field(const std::string& key) {
-  return key == "port" || key == "version_num" || key == "timeline" || key == "pid" ||
-         key == "wal_senders" || key == "facts_version";
+// A timestamptz runs from 4714-11-24 BC to 294277-01-01 AD (MIN_TIMESTAMP and
+// END_TIMESTAMP in PostgreSQL's datatype/timestamp.h): no difference of two of
+// them, in seconds, is wider.
+constexpr std::int64_t kTimestampSpanSeconds = 9'435'184'819'200;
+
+// tables[].bytes: (relpages of the table + relpages of its TOAST table) *
+// block_size, where relpages is an int4 and a block at most 32 kB (configure
+// --with-blocksize).
+constexpr std::int64_t kMaxTableBytes = 2 * std::int64_t{INT32_MAX} * 32768;
+
+// What a real server can report in each integer of a snapshot, by key (a key
+// means the same wherever it appears), so that no number a check or a report
+// computes with is one no server could have produced. Every other integer must
+// fit an int64: nlohmann would wrap it silently.
+struct IntegerRange {
+  std::string_view key;
+  std::int64_t min;
+  std::int64_t max;
+};
+
+constexpr IntegerRange kIntegerRanges[] = {
+    // A TCP port; 0 when libpq named none (a failure before a host was chosen).
+    {"port", 0, 65535},
+    // PQserverVersion, an int; 0 when no server answered.
+    {"version_num", 0, INT32_MAX},
+    // rolvaliduntil - now(), two finite timestamps; negative once expired.
+    {"seconds_until_expiry", -kTimestampSpanSeconds, kTimestampSpanSeconds},
+    // A table and its TOAST table.
+    {"bytes", 0, kMaxTableBytes},
+    // pg_stat_activity.pid and pg_blocking_pids() are int4, positive but for a
+    // prepared transaction in the way of the probe's slot, which
+    // pg_blocking_pids() represents by a zero process ID.
+    {"pid", 0, INT32_MAX},
+    // now() - xact_start (or - prepared), where now() is when the gathering
+    // transaction began: a transaction that began after it, before the activity
+    // query ran, is a few seconds below zero.
+    {"age_seconds", -kTimestampSpanSeconds, kTimestampSpanSeconds},
+    // pg_wal_lsn_diff(current or replayed LSN, restart_lsn)::bigint: negative on
+    // a standby whose replay is behind a slot's restart_lsn (a cascading
+    // standby's slot follows what was received, a synced slot the primary), and
+    // the cast to bigint is the only bound on a difference of two 64-bit LSNs.
+    {"retained_bytes", INT64_MIN, INT64_MAX},
+    // count(*) of pg_stat_replication: at most max_wal_senders, whose maximum
+    // is MAX_BACKENDS (2^18 - 1).
+    {"wal_senders", 0, 262143},
+    // IDENTIFY_SYSTEM's timeline: 1 on a new cluster and one more per
+    // promotion, read into an int; 0 when it did not answer.
+    {"timeline", 0, INT32_MAX},
+    // count(*) of the peeked changes, a bigint.
+    {"changes_peeked", 0, INT64_MAX},
+};
+
+const IntegerRange* range_of(std::string_view key) {
+  for (const IntegerRange& range : kIntegerRanges) {
+    if (range.key == key) {
+      return &range;
+    }
+  }
+  return nullptr;
 }
 
-// A snapshot may come from anywhere: numbers must be integers of the right
-// range (nlohmann would wrap them silently), and nesting is bounded.
-void check_numbers(const nlohmann::json& json, const std::string& key, int depth) {
-  if (depth > 32) {
-    throw std::runtime_error("nested too deeply");
+// Where a value sits in the snapshot ("tables[3].name"), made into text only
+// for a message.
+struct Location {
+  const Location* parent = nullptr;
+  const std::string* key = nullptr;  // of a member, or
+  std::size_t index = 0;             // of an element, when key is null
+
+  // The key of the member this value is, or is an element of: what the
+  // ranges are looked up by.
+  [[nodiscard]] std::string_view nearest_key() const {
+    for (const Location* at = this; at != nullptr; at = at->parent) {
+      if (at->key != nullptr) {
+        return *at->key;
+      }
+    }
+    return {};
   }
-  if (json.is_number_float()) {
-    throw std::runtime_error("\"" + key + "\" is not an integer");
+
+  // Quoted and escaped, so that the message stays one short line whatever the
+  // keys hold: a key is the snapshot's text.
+  [[nodiscard]] std::string quoted() const {
+    std::string path;
+    for (const Location* at = this; at->parent != nullptr; at = at->parent) {
+      path.insert(0, at->key != nullptr
+                         ? fmt::format("{}{}", at->parent->parent != nullptr ? "." : "",
+                                       printable(std::string_view(*at->key).substr(0, 40)))
+                         : fmt::format("[{}]", at->index));
+    }
+    return "\"" + path + "\"";
+  }
+};
+
+// A number is an integer in its key's range (nlohmann would otherwise wrap it,
+// or read true as 1).
+void check_integer(const nlohmann::json& json, const Location& at) {
+  const IntegerRange* range = range_of(at.nearest_key());
+  if (json.is_number_float() || (json.is_boolean() && range != nullptr)) {
+    throw std::runtime_error(at.quoted() + " is not an integer");
   }
   if (json.is_number_unsigned() &&
       json.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-    throw std::runtime_error("\"" + key + "\" is out of range");
+    throw std::runtime_error(at.quoted() + " is out of range");
   }
-  if (json.is_number_integer() && is_int_field(key)) {
+  if (json.is_number_integer() && range != nullptr) {
     const auto value = json.get<std::int64_t>();
-    if (value < INT32_MIN || value > INT32_MAX) {
-      throw std::runtime_error("\"" + key + "\" is out of range");
+    if (value < range->min || value > range->max) {
+      throw std::runtime_error(fmt::format("{} is {}, out of range ({} to {})", at.quoted(), value,
+                                           range->min, range->max));
     }
   }
-  if (json.is_object()) {
+}
+
+// A snapshot may come from anywhere: nesting is bounded, numbers are checked
+// as above, and no string, key included, holds a NUL: no name or message from
+// PostgreSQL can (its text cannot), and it would end a name early for psql or
+// any other C reader of a report.
+void check_values(const nlohmann::json& json, const Location& at, int depth) {
+  if (depth > 32) {
+    throw std::runtime_error("nested too deeply");
+  }
+  if (json.is_number() || json.is_boolean()) {
+    check_integer(json, at);
+  } else if (json.is_string()) {
+    if (json.get_ref<const std::string&>().find('\0') != std::string::npos) {
+      throw std::runtime_error(at.quoted() + " holds a NUL character");
+    }
+  } else if (json.is_object()) {
     for (const auto& [name, value] : json.items()) {
-      check_numbers(value, name, depth + 1);
+      const Location member{&at, &name};
+      if (name.find('\0') != std::string::npos) {
+        throw std::runtime_error(member.quoted() + " is a key that holds a NUL character");
+      }
+      check_values(value, member, depth + 1);
     }
   } else if (json.is_array()) {
-    for (const auto& value : json) {
-      check_numbers(value, key, depth + 1);
+    for (std::size_t i = 0; i < json.size(); ++i) {
+      check_values(json[i], Location{&at, nullptr, i}, depth + 1);
     }
   }
 }
@@ -247,13 +356,15 @@ void check_numbers(const nlohmann::json& json, const std::string& key, int depth
 }  // namespace
 
 void from_json(const nlohmann::json& json, Facts& facts) {
-  check_numbers(json, "", 0);
+  // First: another version's values need not be valid in this one.
+  if (const nlohmann::json& version = json.at("facts_version");
+      !version.is_number_integer() || version.get<std::int64_t>() != kFactsVersion) {
+    throw std::runtime_error("unsupported facts_version " + version.dump().substr(0, 40) +
+                             " (this cdc-preflight reads " + std::to_string(kFactsVersion) + ")");
+  }
+  check_values(json, Location{}, 0);
   if (!json.at("errors").is_object()) {
     throw std::runtime_error("\"errors\" is not an object");
-  }
-  if (json.at("facts_version").get<int>() != kFactsVersion) {
-    throw std::runtime_error("unsupported facts_version " + json.at("facts_version").dump() +
-                             " (this cdc-preflight reads " + std::to_string(kFactsVersion) + ")");
   }
   facts = Facts{};
   json.at("tool_version").get_to(facts.tool_version);

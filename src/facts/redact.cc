@@ -1,9 +1,13 @@
 #include "facts/redact.h"
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,64 +18,159 @@ namespace cdcpreflight {
 
 namespace {
 
-// One kind of name (roles, schemas, …) and its placeholders.
+// One kind of name (roles, schemas, hosts, …) and its placeholders: the same
+// name always gets the same one, and different names different ones.
 class Placeholders {
  public:
-  explicit Placeholders(std::string prefix) : prefix_(std::move(prefix)) {}
+  // The placeholder of the n-th name (from 1).
+  using Make = std::function<std::string(const std::string& name, std::size_t n)>;
 
-  // A dotted name keeps a dot: tables.names depends on it.
+  explicit Placeholders(Make make) : make_(std::move(make)) {}
+
+  // prefix1, prefix2, …; a dotted name keeps a dot: tables.names depends on it.
+  explicit Placeholders(const std::string& prefix)
+      : make_([prefix](const std::string& name, std::size_t n) {
+          return fmt::format("{}{}{}", prefix, n,
+                             name.find('.') != std::string::npos ? ".dotted" : "");
+        }) {}
+
   const std::string& operator()(const std::string& name) {
     if (name.empty()) {
       return name;
     }
     auto [entry, added] = names_.try_emplace(name);
     if (added) {
-      entry->second = fmt::format("{}{}{}", prefix_, names_.size(),
-                                  name.find('.') != std::string::npos ? ".dotted" : "");
+      entry->second = make_(name, names_.size());
     }
     return entry->second;
   }
   [[nodiscard]] const std::map<std::string, std::string>& names() const { return names_; }
 
  private:
-  std::string prefix_;
+  Make make_;
   std::map<std::string, std::string> names_;
 };
 
-// Roles whose names are PostgreSQL's or AWS's own, not the customer's.
+// Roles whose names are PostgreSQL's or Amazon's own, not the customer's.
+// PostgreSQL reserves every pg_ name (CREATE ROLE refuses one); rds_ is no
+// reserved prefix (a customer may call a role rds_etl), so only the roles
+// Amazon documents for RDS and Aurora PostgreSQL are kept.
 bool is_builtin_role(const std::string& name) {
-  return name.starts_with("pg_") || name.starts_with("rds_") || name == "rdsadmin" ||
-         name == "rdsrepladmin";
+  static constexpr std::string_view kAmazonRoles[] = {
+      "rds_ad",       "rds_extension", "rds_iam",  "rds_password", "rds_replication",
+      "rds_reserved", "rds_superuser", "rdsadmin", "rdsrepladmin", "rdstopmgr",
+  };
+  return name.starts_with("pg_") || std::find(std::begin(kAmazonRoles), std::end(kAmazonRoles),
+                                              name) != std::end(kAmazonRoles);
 }
 
-// A host of the same kind (and region), so endpoint.writer and the AWS
-// commands keep their verdicts and shape.
-std::string redacted_host(const std::string& host) {
+// The n-th host of a snapshot, as one of the same kind (and region), so that
+// endpoint.writer and the AWS commands keep their verdicts and shape. Every
+// address becomes the same documentation address, as addresses in messages do.
+std::string redacted_host(const std::string& host, std::size_t n) {
   const Endpoint endpoint = classify_host(host);
   const std::string region = endpoint.region.empty() ? "us-east-1" : endpoint.region;
   switch (endpoint.kind) {
     case EndpointKind::cluster_writer:
-      return fmt::format("cluster-1.cluster-redacted.{}.rds.amazonaws.com", region);
+      return fmt::format("cluster-{}.cluster-redacted.{}.rds.amazonaws.com", n, region);
     case EndpointKind::cluster_reader:
-      return fmt::format("cluster-1.cluster-ro-redacted.{}.rds.amazonaws.com", region);
+      return fmt::format("cluster-{}.cluster-ro-redacted.{}.rds.amazonaws.com", n, region);
     case EndpointKind::cluster_custom:
-      return fmt::format("endpoint-1.cluster-custom-redacted.{}.rds.amazonaws.com", region);
+      return fmt::format("endpoint-{}.cluster-custom-redacted.{}.rds.amazonaws.com", n, region);
     case EndpointKind::proxy:
-      return fmt::format("proxy-1.proxy-redacted.{}.rds.amazonaws.com", region);
+      return fmt::format("proxy-{}.proxy-redacted.{}.rds.amazonaws.com", n, region);
     case EndpointKind::shard_group:
-      return fmt::format("group-1.shardgrp-redacted.{}.rds.amazonaws.com", region);
+      return fmt::format("group-{}.shardgrp-redacted.{}.rds.amazonaws.com", n, region);
     case EndpointKind::instance:
-      return fmt::format("instance-1.redacted.{}.rds.amazonaws.com", region);
+      return fmt::format("instance-{}.redacted.{}.rds.amazonaws.com", n, region);
     case EndpointKind::global_writer:
-      return "global-1.global-redacted.global.rds.amazonaws.com";
+      return fmt::format("global-{}.global-redacted.global.rds.amazonaws.com", n);
     case EndpointKind::ip_literal:
       return "192.0.2.1";  // TEST-NET-1
     case EndpointKind::unix_socket:
-      return "/redacted";
+      return n == 1 ? "/redacted" : fmt::format("/redacted-{}", n);
     case EndpointKind::other:
       break;
   }
-  return "host-1.invalid";
+  return fmt::format("host-{}.invalid", n);
+}
+
+// What libpq's messages (of 14 and later, and before) and the server's
+// pg_hba.conf ones quote, after which words: a multi-host -h a,b (or conninfo,
+// or URI) names every host tried, not only the last one, which connection.host
+// holds; pg_hba.conf names the client's host or address; a certificate the
+// names it was issued for; and libpq the password file a refused password came
+// from, or a service file it could not read: paths in the customer's home.
+enum class Quoted { host, socket, file, service };
+
+struct QuotedAfter {
+  std::string_view words;  // up to the opening quote
+  Quoted what;
+};
+
+constexpr QuotedAfter kQuoted[] = {
+    {"connection to server at \"", Quoted::host},
+    {"could not translate host name \"", Quoted::host},
+    {"could not parse network address \"", Quoted::host},
+    {"host \"", Quoted::host},  // Is the server running on host "…", pg_hba.conf's for host "…"
+    {"server certificate for \"", Quoted::host},
+    {"does not match host name \"", Quoted::host},
+    {"on socket \"", Quoted::socket},
+    {"socket path \"", Quoted::socket},  // Unix-domain socket path "…" to address, is too long
+    {"Unix domain socket \"", Quoted::socket},
+    {"file \"", Quoted::file},  // password retrieved from file, service file, certificate file
+    {"definition of service \"", Quoted::service},
+};
+
+// The text with each quoted host, socket, file and service replaced by its
+// placeholder, numbered in the order the text names them: a one-letter host
+// (-h a,b) too, which scrub() below would not touch.
+std::string redact_quoted(const std::string& text, Placeholders& hosts, Placeholders& files,
+                          Placeholders& services) {
+  struct Span {
+    std::size_t begin;
+    std::size_t end;  // the closing quote, or the end of a message cut short
+    Quoted what;
+  };
+  std::vector<Span> spans;
+  for (const auto& [words, what] : kQuoted) {
+    for (std::size_t at = text.find(words); at != std::string::npos;
+         at = text.find(words, at + 1)) {
+      const std::size_t begin = at + words.size();
+      spans.push_back({begin, std::min(text.find('"', begin), text.size()), what});
+    }
+  }
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  const auto placeholder = [&](const std::string& quoted, Quoted what) {
+    static constexpr std::string_view kSocketFile = "/.s.PGSQL.";
+    switch (what) {
+      case Quoted::host:
+        return hosts(quoted);
+      case Quoted::socket:
+        if (const std::size_t file = quoted.rfind(kSocketFile); file != std::string::npos) {
+          return hosts(quoted.substr(0, file)) + quoted.substr(file);
+        }
+        return hosts(quoted);
+      case Quoted::file:
+        return files(quoted);
+      case Quoted::service:
+        return services(quoted);
+    }
+    return quoted;
+  };
+  std::string out;
+  std::size_t copied = 0;
+  for (const Span& span : spans) {
+    if (span.begin < copied) {
+      continue;  // within what another phrase quoted
+    }
+    out.append(text, copied, span.begin - copied);
+    out += placeholder(text.substr(span.begin, span.end - span.begin), span.what);
+    copied = span.end;
+  }
+  out.append(text, copied);
+  return out;
 }
 
 // Replaces every known name in a free-text message (an error from the server),
@@ -98,13 +197,16 @@ std::string scrub(std::string text, const std::vector<std::pair<std::string, std
 Facts redact(const Facts& facts) {
   Facts out = facts;
   Placeholders roles("role_"), schemas("schema_"), tables("table_"), databases("database_"),
-      publications("publication_"), slots("slot_"), transactions("gid_");
+      publications("publication_"), slots("slot_"), transactions("gid_"), services("service_");
+  Placeholders hosts(redacted_host);
+  Placeholders files([](const std::string& /*path*/, std::size_t n) {
+    return fmt::format("/redacted/file-{}", n);
+  });
   const auto role = [&](const std::string& name) {
     return is_builtin_role(name) ? name : roles(name);
   };
 
-  const std::string host = redacted_host(facts.connection.host);
-  out.connection.host = host;
+  out.connection.host = hosts(facts.connection.host);
   out.connection.dbname = databases(facts.connection.dbname);
   out.connection.connected_as = role(facts.connection.connected_as);
   out.user = role(facts.user);
@@ -146,20 +248,26 @@ Facts redact(const Facts& facts) {
     blocker.user = role(blocker.user);
   }
 
-  // Free text from the server names them too: longest names first, so that a
-  // name inside a longer one does not break it.
-  std::vector<std::pair<std::string, std::string>> names{{facts.connection.host, host}};
-  for (const Placeholders* kind :
-       {&roles, &schemas, &tables, &databases, &publications, &slots, &transactions}) {
+  // Free text from the server and libpq names them too: first where libpq
+  // quotes hosts and files, then every name known by now wherever it appears,
+  // longest first, so that a name inside a longer one does not break it.
+  std::vector<std::string*> messages = {&out.connection.failure_message,
+                                        &out.replication_connect.message, &out.slot_probe.message};
+  for (auto& [group, error] : out.errors) {
+    messages.push_back(&error.message);
+  }
+  for (std::string* message : messages) {
+    *message = redact_quoted(*message, hosts, files, services);
+  }
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const Placeholders* kind : {&hosts, &files, &services, &roles, &schemas, &tables, &databases,
+                                   &publications, &slots, &transactions}) {
     names.insert(names.end(), kind->names().begin(), kind->names().end());
   }
   std::sort(names.begin(), names.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  out.connection.failure_message = scrub(facts.connection.failure_message, names);
-  out.replication_connect.message = scrub(facts.replication_connect.message, names);
-  out.slot_probe.message = scrub(facts.slot_probe.message, names);
-  for (auto& [group, error] : out.errors) {
-    error.message = scrub(error.message, names);
+  for (std::string* message : messages) {
+    *message = scrub(*message, names);
   }
   return out;
 }

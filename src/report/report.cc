@@ -34,6 +34,17 @@ ReportScope make_scope(const Facts& facts, const Scope& scope) {
   summary.publication = scope.options.publication;
   summary.schemas = static_cast<int>(scope.schemas.size());
   summary.tables = static_cast<int>(scope.tables.size());
+  // A snapshot bounds each table's size, not their sum: many tables of the
+  // largest size would pass INT64_MAX, where the sum stops.
+  const auto add_bytes = [](std::int64_t sum, std::int64_t bytes) -> std::int64_t {
+    if (bytes > 0 && sum > INT64_MAX - bytes) {
+      return INT64_MAX;
+    }
+    if (bytes < 0 && sum < INT64_MIN - bytes) {
+      return INT64_MIN;
+    }
+    return sum + bytes;
+  };
   // A partitioned table holds no data: its size is the sum of its partitions.
   std::map<std::size_t, std::int64_t> bytes_by_table;
   std::map<std::pair<std::string, std::string>, std::size_t> scoped;
@@ -49,13 +60,14 @@ ReportScope make_scope(const Facts& facts, const Scope& scope) {
     if (table.is_partition && !table.unlogged) {
       if (const auto root = scoped.find(std::pair(table.root_schema, table.root_name));
           root != scoped.end()) {
-        bytes_by_table[root->second] += table.bytes;
+        std::int64_t& root_bytes = bytes_by_table[root->second];
+        root_bytes = add_bytes(root_bytes, table.bytes);
       }
     }
   }
   std::vector<TableSize> sizes;
   for (const auto& [index, bytes] : bytes_by_table) {
-    summary.estimated_bytes += bytes;
+    summary.estimated_bytes = add_bytes(summary.estimated_bytes, bytes);
     sizes.push_back({display_name(facts.tables[index]), bytes});
   }
   const std::size_t shown = std::min(kLargestTables, sizes.size());

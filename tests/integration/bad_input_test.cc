@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 namespace cdcpreflight::integration {
 namespace {
 
+namespace fs = std::filesystem;
 using std::chrono::seconds;
 
 constexpr std::string_view kUser = "clickpipes_user";
@@ -173,6 +176,38 @@ TEST_F(BadInput, UnwritableOutputFileIsAnInputError) {
   const ProcessResult run = run_tool(args, {{"PGPASSWORD", std::string(kRolePassword)}});
   EXPECT_EQ(run.exit_code, 2) << describe_result(run);
   EXPECT_NE(run.err.find("/nonexistent-dir/cdcp/report.json"), std::string::npos) << run.err;
+}
+
+// A snapshot is the customer's file: a table name holding a NUL, which no
+// server can report, makes it invalid (exit 2, one line on stderr, no report)
+// rather than reach psql through --format sql, which would end the line there.
+TEST_F(BadInput, ASnapshotWithANulInATableNameIsAnInputError) {
+  const fs::path dir = fs::temp_directory_path() / ("cdcp-it-" + test_slug());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string file = (dir / "snapshot.json").string();
+  const ProcessResult collected =
+      run_tool({"collect", "--host", "localhost", "--port", std::to_string(server().port()),
+                "--username", std::string(kUser), "--dbname", "app", "-o", file},
+               {{"PGPASSWORD", std::string(kRolePassword)}});
+  ASSERT_EQ(collected.exit_code, 0) << describe_result(collected);
+
+  nlohmann::json snapshot = nlohmann::json::parse(std::ifstream(file));
+  ASSERT_FALSE(snapshot.at("tables").empty()) << snapshot.dump(2);
+  snapshot["tables"][0]["name"] = std::string("orders\0\"; DROP TABLE users; --", 30);
+  std::ofstream(file, std::ios::trunc) << snapshot.dump();
+
+  for (const char* format : {"sql", "json", "text"}) {
+    SCOPED_TRACE(format);
+    const ProcessResult run = run_tool({"check", "--from", file, "--format", format});
+    EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+    EXPECT_EQ(run.out, "");
+    const std::vector<std::string> lines = lines_of(run.err);
+    ASSERT_EQ(lines.size(), 1U) << run.err;
+    EXPECT_NE(lines[0].find("tables[0].name"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find('\0'), std::string::npos);
+  }
+  fs::remove_all(dir);
 }
 
 // Interrupted while connecting to a port that never answers: stops at once with

@@ -284,6 +284,27 @@ TEST(BuildReport, ScopeSumsPartitionsIntoTheirRootAndListsTheLargest) {
   EXPECT_EQ(scope.largest[1].table, "public.small");
 }
 
+// Each size is bounded (a snapshot's by what a relation can hold), their sum is
+// not: it stops at the largest number rather than wrap to a negative one.
+TEST(BuildReport, ScopeSizesAddUpWithoutOverflowing) {
+  const Report report =
+      report_of(FactsBuilder()
+                    .no_tables()
+                    .table("public", "a", [](TableFacts& t) { t.bytes = INT64_MAX; })
+                    .table("public", "b", [](TableFacts& t) { t.bytes = INT64_MAX; })
+                    .partitioned_table("public", "events")
+                    .partition("public", "events_1", "public", "events",
+                               [](TableFacts& t) { t.bytes = INT64_MAX; })
+                    .partition("public", "events_2", "public", "events",
+                               [](TableFacts& t) { t.bytes = INT64_MAX; })
+                    .build());
+  EXPECT_EQ(report.scope.estimated_bytes, INT64_MAX);
+  ASSERT_EQ(report.scope.largest.size(), 3U);
+  for (const TableSize& size : report.scope.largest) {
+    EXPECT_EQ(size.bytes, INT64_MAX) << size.table;
+  }
+}
+
 TEST(BuildReport, ListsAtMostFiveLargestTables) {
   FactsBuilder builder;
   builder.no_tables();

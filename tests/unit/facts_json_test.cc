@@ -1,5 +1,10 @@
 // Facts <-> JSON (facts_version 1): a snapshot written by `collect` reads back
 // as the same facts, so `check --from` gives the same verdicts.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -389,6 +394,172 @@ TEST(FactsJson, AnotherFactsVersionIsRefused) {
     FAIL() << "facts_version 2 was accepted";
   } catch (const std::exception& error) {
     EXPECT_THAT(error.what(), HasSubstr("facts_version"));
+  }
+}
+
+TEST(FactsJson, AnotherFactsVersionIsRefusedBeforeItsValuesAreChecked) {
+  nlohmann::json json = FactsBuilder().build();
+  json["facts_version"] = 2;
+  json["connection"]["port"] = 70000;  // what a later version might mean otherwise
+  try {
+    (void)json.get<Facts>();
+    FAIL() << "facts_version 2 was accepted";
+  } catch (const std::exception& error) {
+    EXPECT_THAT(error.what(), HasSubstr("unsupported facts_version 2"));
+  }
+}
+
+// The populated snapshot with the value at `pointer` replaced.
+nlohmann::json populated_with(const std::string& pointer, const nlohmann::json& value) {
+  nlohmann::json json = populated();
+  json[nlohmann::json::json_pointer(pointer)] = value;
+  return json;
+}
+
+// Why loading the snapshot failed; empty when it loaded.
+std::string refusal(const nlohmann::json& json) {
+  try {
+    (void)json.get<Facts>();
+    return "";
+  } catch (const std::exception& error) {
+    return error.what();
+  }
+}
+
+const std::string kWithNul("a\0b", 3);
+
+// No name or message PostgreSQL reports can hold a NUL (its text cannot): one
+// in a snapshot was put there, and would cut a name short for psql (--format
+// sql) or any other reader of the report in C.
+TEST(FactsJson, AStringHoldingANulIsRefusedWhereverItIs) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/tables/0/name", "tables[0].name"},
+      {"/tables/1/schema", "tables[1].schema"},
+      {"/tables/2/owner", "tables[2].owner"},
+      {"/user", "user"},
+      {"/tool_version", "tool_version"},
+      {"/connection/failure_message", "connection.failure_message"},
+      {"/server/settings/wal_level/value", "server.settings.wal_level.value"},
+      {"/publication_facts/schemas/1", "publication_facts.schemas[1]"},
+      {"/activity/transactions/0/user", "activity.transactions[0].user"},
+      {"/activity/prepared/0/gid", "activity.prepared[0].gid"},
+      {"/slot_probe/blockers/0/state", "slot_probe.blockers[0].state"},
+      {"/errors/role/message", "errors.role.message"},
+  };
+  for (const auto& [pointer, where] : cases) {
+    SCOPED_TRACE(pointer);
+    const std::string why = refusal(populated_with(pointer, kWithNul));
+    EXPECT_THAT(why, HasSubstr("\"" + where + "\" holds a NUL character"));
+  }
+}
+
+TEST(FactsJson, AKeyHoldingANulIsRefused) {
+  nlohmann::json json = populated();
+  json["server"]["settings"][std::string("wal_level\0", 10)] =
+      json["server"]["settings"]["wal_level"];
+  EXPECT_THAT(refusal(json), HasSubstr("is a key that holds a NUL character"));
+}
+
+// The message names the key as a single short line, whatever the key holds.
+TEST(FactsJson, TheRefusalNamesTheKeyOnOneLine) {
+  nlohmann::json json = populated();
+  const std::string hostile = "line\nbreak \x1b[31m" + std::string(300, 'k') + kWithNul;
+  json["server"]["settings"][hostile] = json["server"]["settings"]["wal_level"];
+  const std::string why = refusal(json);
+  EXPECT_THAT(why, HasSubstr("server.settings.line\\x0abreak \\x1b[31mkkk"));
+  EXPECT_EQ(why.find('\n'), std::string::npos) << why;
+  EXPECT_EQ(why.find('\x1b'), std::string::npos) << why;
+  EXPECT_EQ(why.find('\0'), std::string::npos) << why;
+  EXPECT_LT(why.size(), 200U) << why;
+}
+
+// Every other character is a name PostgreSQL can hold.
+TEST(FactsJson, NamesHoldingAnyOtherCharacterLoad) {
+  const std::string name = "tab\there\nnewline \x1b[0m \x7f \xc2\x85 \xe2\x80\xae";
+  const Facts facts = FactsBuilder().table("public", name).build();
+  EXPECT_EQ(round_trip(facts).tables.back().name, name);
+}
+
+// 2 * INT32_MAX pages of 32 kB: a table and its TOAST table as large as
+// relpages can count.
+constexpr std::int64_t kLargestTable = 140'737'488'289'792;
+// The span of timestamptz, 4714 BC to 294277 AD, in seconds.
+constexpr std::int64_t kTimestampSpan = 9'435'184'819'200;
+
+// Each number no server could report (SPEC: check --from exits 2 on an invalid
+// snapshot), and the key it is in.
+TEST(FactsJson, NumbersNoServerCanReportAreRefused) {
+  struct Case {
+    std::string pointer;
+    nlohmann::json value;
+    std::string where;
+  };
+  const std::vector<Case> cases = {
+      {"/connection/port", -1, "connection.port"},
+      {"/connection/port", 70000, "connection.port"},
+      {"/server/version_num", -1, "server.version_num"},
+      {"/role/seconds_until_expiry", kTimestampSpan + 1, "role.seconds_until_expiry"},
+      {"/role/seconds_until_expiry", -kTimestampSpan - 1, "role.seconds_until_expiry"},
+      {"/tables/0/bytes", -1, "tables[0].bytes"},
+      {"/tables/0/bytes", kLargestTable + 1, "tables[0].bytes"},
+      {"/tables/0/bytes", INT64_MAX, "tables[0].bytes"},
+      {"/activity/transactions/0/pid", -1, "activity.transactions[0].pid"},
+      {"/activity/transactions/0/pid", std::int64_t{INT32_MAX} + 1, "activity.transactions[0].pid"},
+      {"/activity/transactions/0/age_seconds", kTimestampSpan + 1,
+       "activity.transactions[0].age_seconds"},
+      {"/activity/transactions/0/age_seconds", INT64_MIN, "activity.transactions[0].age_seconds"},
+      {"/activity/prepared/0/age_seconds", -kTimestampSpan - 1, "activity.prepared[0].age_seconds"},
+      {"/activity/wal_senders", INT32_MIN, "activity.wal_senders"},
+      {"/activity/wal_senders", 262144, "activity.wal_senders"},
+      {"/replication_connect/timeline", -1, "replication_connect.timeline"},
+      {"/slot_probe/blockers/0/pid", -1, "slot_probe.blockers[0].pid"},
+      {"/slot_probe/changes_peeked", -1, "slot_probe.changes_peeked"},
+  };
+  for (const Case& bad : cases) {
+    SCOPED_TRACE(bad.pointer + " = " + bad.value.dump());
+    EXPECT_THAT(refusal(populated_with(bad.pointer, bad.value)),
+                HasSubstr("\"" + bad.where + "\" is " + bad.value.dump() + ", out of range"));
+  }
+}
+
+// nlohmann reads true as 1 where a number is expected.
+TEST(FactsJson, ABooleanWhereANumberIsExpectedIsRefused) {
+  EXPECT_THAT(refusal(populated_with("/connection/port", true)),
+              HasSubstr("\"connection.port\" is not an integer"));
+  EXPECT_THAT(refusal(populated_with("/activity/wal_senders", false)),
+              HasSubstr("\"activity.wal_senders\" is not an integer"));
+}
+
+// What real servers do report, at the edges of those ranges, loads as it was.
+TEST(FactsJson, NumbersAtTheEdgesOfWhatServersReportLoad) {
+  struct Case {
+    std::string pointer;
+    nlohmann::json value;
+  };
+  const std::vector<Case> cases = {
+      {"/connection/port", 0},  // libpq named no port
+      {"/connection/port", 65535},
+      {"/tables/0/bytes", kLargestTable},
+      {"/tables/0/bytes", 0},
+      {"/activity/wal_senders", 262143},  // max_wal_senders at its maximum
+      // A transaction that began after the gathering one did, before the
+      // activity query ran.
+      {"/activity/transactions/0/age_seconds", -2},
+      // A prepared transaction in the way of the slot: pg_blocking_pids() says 0.
+      {"/slot_probe/blockers/0/pid", 0},
+      // A standby whose replay is behind a slot's restart_lsn.
+      {"/activity/slots/0/retained_bytes", -16'777'216},
+      {"/activity/slots/0/retained_bytes", INT64_MIN},
+      {"/role/seconds_until_expiry", -kTimestampSpan},  // expired in 4714 BC
+      {"/replication_connect/timeline", INT32_MAX},
+      {"/slot_probe/changes_peeked", INT64_MAX},
+  };
+  for (const Case& edge : cases) {
+    SCOPED_TRACE(edge.pointer + " = " + edge.value.dump());
+    const nlohmann::json json = populated_with(edge.pointer, edge.value);
+    ASSERT_EQ(refusal(json), "");
+    const nlohmann::json written = json.get<Facts>();
+    EXPECT_EQ(written.at(nlohmann::json::json_pointer(edge.pointer)), edge.value);
   }
 }
 

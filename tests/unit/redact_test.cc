@@ -160,6 +160,119 @@ TEST(Redact, TheResolvedAddressInAConnectionFailureIsRedactedToo) {
   EXPECT_THAT(redacted.connection.failure_message, Not(HasSubstr("10.11.12.13")));
 }
 
+// -h a,zebra-second.example.com,/home/alice/sockets: libpq tries each host and
+// its message names every one, where connection.host holds only the last.
+constexpr const char* kMultiHostFailure =
+    "connection to server at \"a\" (10.1.2.3), port 5432 failed: Connection refused Is the "
+    "server running on that host and accepting TCP/IP connections? could not translate host "
+    "name \"zebra-second.example.com\" to address: Name or service not known connection to "
+    "server on socket \"/home/alice/sockets/.s.PGSQL.5432\" failed: No such file or directory "
+    "Is the server running locally and accepting connections on that socket? connection to "
+    "server at \"zebralast.example.com\" (10.1.2.4), port 5432 failed: timeout expired";
+
+Facts multi_host_failure() {
+  Facts facts = FactsBuilder()
+                    .host("zebralast.example.com")
+                    .connection_failed(ConnectionFailure::timeout, kMultiHostFailure)
+                    .build();
+  facts.connection.port = 5432;
+  return facts;
+}
+
+TEST(Redact, EveryHostOfAMultiHostConnectionIsRedacted) {
+  const Facts redacted = redact(multi_host_failure());
+  const std::string& message = redacted.connection.failure_message;
+  for (const char* name : {"at \"a\"", "zebra", "alice", "sockets", "10.1.2."}) {
+    SCOPED_TRACE(name);
+    EXPECT_THAT(message, Not(HasSubstr(name)));
+    EXPECT_THAT(dump(redacted), Not(HasSubstr(name)));
+  }
+  // Each host keeps its place and kind, the one connected to its placeholder.
+  EXPECT_THAT(message, HasSubstr("connection to server at \"host-2.invalid\" (192.0.2.1), port "
+                                 "5432 failed: Connection refused"));
+  EXPECT_THAT(message, HasSubstr("could not translate host name \"host-3.invalid\" to address"));
+  EXPECT_THAT(message, HasSubstr("connection to server on socket \"/redacted-4/.s.PGSQL.5432\""));
+  EXPECT_THAT(message, HasSubstr("connection to server at \"" + redacted.connection.host +
+                                 "\" (192.0.2.1), port 5432 failed: timeout expired"));
+  EXPECT_EQ(redacted.connection.host, "host-1.invalid");
+}
+
+// A replication connection to a multi-host conninfo fails the same way.
+TEST(Redact, EveryHostInAReplicationFailureIsRedacted) {
+  const Facts redacted =
+      redact(FactsBuilder().replication_connect_failed("08006", kMultiHostFailure).build());
+  for (const char* name : {"at \"a\"", "zebra", "alice", "10.1.2."}) {
+    SCOPED_TRACE(name);
+    EXPECT_THAT(redacted.replication_connect.message, Not(HasSubstr(name)));
+  }
+}
+
+// libpq before 14 words its failures otherwise.
+TEST(Redact, HostsInTheWordingOfOlderLibpqAreRedacted) {
+  const Facts redacted = redact(
+      FactsBuilder()
+          .connection_failed(
+              ConnectionFailure::refused,
+              "could not connect to server: Connection refused Is the server running on host "
+              "\"zebra-old.example.com\" (10.0.0.1) and accepting TCP/IP connections on port "
+              "5432? could not connect to server: No such file or directory Is the server "
+              "running locally and accepting connections on Unix domain socket "
+              "\"/home/alice/.s.PGSQL.5432\"? could not translate Unix-domain socket path "
+              "\"/home/alice/run/.s.PGSQL.5432\" to address: Name or service not known")
+          .build());
+  const std::string& message = redacted.connection.failure_message;
+  EXPECT_THAT(message, Not(HasSubstr("zebra")));
+  EXPECT_THAT(message, Not(HasSubstr("alice")));
+  EXPECT_THAT(message, HasSubstr("on Unix domain socket \"/redacted-3/.s.PGSQL.5432\"?"));
+}
+
+// A certificate names the hosts it was issued for, and libpq the host it does
+// not match; pg_hba.conf names the client's host (or address).
+TEST(Redact, CertificateNamesAndTheClientHostAreRedacted) {
+  const Facts redacted = redact(
+      FactsBuilder()
+          .connection_failed(
+              ConnectionFailure::tls,
+              "connection to server at \"db.zebracorp.internal\" (10.0.0.9), port 5432 failed: "
+              "server certificate for \"*.yakcorp.internal\" (and 2 other names) does not "
+              "match host name \"db.zebracorp.internal\"")
+          .replication_connect_failed(
+              "28000",
+              "no pg_hba.conf entry for replication connection from host "
+              "\"laptop.kiwicorp.internal\", user \"clickpipes_user\", no encryption")
+          .build());
+  for (const char* name : {"zebracorp", "yakcorp", "kiwicorp"}) {
+    SCOPED_TRACE(name);
+    EXPECT_THAT(dump(redacted), Not(HasSubstr(name)));
+  }
+  EXPECT_THAT(redacted.replication_connect.message, HasSubstr("no pg_hba.conf entry"));
+}
+
+// libpq says which password file a refused password came from, or which
+// service file it could not read: paths in the customer's home directory.
+TEST(Redact, PasswordAndServiceFilePathsAreRedacted) {
+  const Facts redacted = redact(
+      FactsBuilder()
+          .connection_failed(ConnectionFailure::authentication,
+                             "connection to server at \"db.example.com\" (10.0.0.9), port 5432 "
+                             "failed: FATAL:  password authentication failed for user "
+                             "\"clickpipes_user\" password retrieved from file "
+                             "\"/home/alice/.pgpass\"")
+          .replication_connect_failed("08006",
+                                      "service file \"/home/alice/conf/pg_service.conf\" not "
+                                      "found definition of service \"zebraservice\" not found")
+          .build());
+  EXPECT_THAT(dump(redacted), Not(HasSubstr("alice")));
+  EXPECT_THAT(dump(redacted), Not(HasSubstr("zebraservice")));
+  EXPECT_THAT(
+      redacted.connection.failure_message,
+      HasSubstr("password authentication failed for user \"" + redacted.connection.connected_as +
+                "\" password retrieved from file \"/redacted/file-1\""));
+  EXPECT_THAT(redacted.replication_connect.message,
+              HasSubstr("service file \"/redacted/file-2\" not found definition of service "
+                        "\"service_1\" not found"));
+}
+
 TEST(Redact, QueryErrorsAndProbeMessagesLoseTheNames) {
   const Facts redacted = redact(named_facts());
   const std::string& error = redacted.errors.at(FactGroup::default_privileges).message;
@@ -296,6 +409,31 @@ TEST(Redact, BuiltInRolesAreKept) {
   EXPECT_EQ(redacted.publication_facts.owner, "rds_superuser");
   EXPECT_EQ(redacted.activity.transactions.at(0).user, "rdsrepladmin");
   EXPECT_EQ(redacted.default_privileges.at(0).owner, "pg_read_all_data");
+}
+
+// rds_ is no reserved prefix: only the roles Amazon documents are its own.
+TEST(Redact, CustomerRolesNamedLikeAmazonsGetPlaceholders) {
+  Facts facts = named_facts();
+  facts.tables.at(0).owner = "rds_zebra_etl";
+  facts.schemas.at(0).owner = "rdszebra";
+  facts.activity.transactions.at(0).user = "rds_superuser_zebra";
+  const Facts redacted = redact(facts);
+  EXPECT_THAT(dump(redacted), Not(HasSubstr("zebra")));
+  EXPECT_THAT(redacted.tables.at(0).owner, ::testing::StartsWith("role_"));
+  EXPECT_THAT(redacted.schemas.at(0).owner, ::testing::StartsWith("role_"));
+  EXPECT_THAT(redacted.activity.transactions.at(0).user, ::testing::StartsWith("role_"));
+}
+
+TEST(Redact, EveryRoleOfAmazonsAndPostgresqlsIsKept) {
+  for (const std::string builtin :
+       {"rds_superuser", "rds_replication", "rds_password", "rds_iam", "rds_ad", "rds_extension",
+        "rds_reserved", "rdsadmin", "rdsrepladmin", "rdstopmgr", "pg_monitor", "pg_read_all_stats",
+        "pg_database_owner"}) {
+    SCOPED_TRACE(builtin);
+    Facts facts = named_facts();
+    facts.tables.at(0).owner = builtin;
+    EXPECT_EQ(redact(facts).tables.at(0).owner, builtin);
+  }
 }
 
 TEST(Redact, DottedNamesKeepADot) {
@@ -463,6 +601,41 @@ TEST(Redact, FailedConnectionKeepsItsStatuses) {
             .connection_failed(failure, std::string("could not connect to ") + kWriterHost)
             .build());
   }
+}
+
+TEST(Redact, FailuresNamingSeveralHostsAndFilesKeepTheirStatuses) {
+  expect_same_statuses(multi_host_failure());
+  expect_same_statuses(
+      FactsBuilder()
+          .connection_failed(ConnectionFailure::authentication,
+                             "connection to server at \"db.example.com\" (10.0.0.9), port 5432 "
+                             "failed: FATAL:  password authentication failed for user "
+                             "\"clickpipes_user\" password retrieved from file "
+                             "\"/home/alice/.pgpass\"")
+          .build());
+  expect_same_statuses(
+      FactsBuilder()
+          .connection_failed(ConnectionFailure::authentication,
+                             "connection to server at \"a\" (10.0.0.9), port 5432 failed: "
+                             "FATAL:  no pg_hba.conf entry for host \"10.0.0.5\", user "
+                             "\"clickpipes_user\", database \"app\", no encryption")
+          .build());
+  expect_same_statuses(
+      FactsBuilder()
+          .replication_connect_failed("28000",
+                                      "no pg_hba.conf entry for replication connection from "
+                                      "host \"laptop.example.com\", user \"clickpipes_user\", "
+                                      "no encryption")
+          .build());
+}
+
+TEST(Redact, CustomerRolesNamedLikeAmazonsKeepTheirStatuses) {
+  expect_same_statuses(FactsBuilder()
+                           .no_default_privileges()
+                           .default_privilege("rds_etl", "", true)
+                           .table("public", "loaded", [](TableFacts& t) { t.owner = "rds_etl"; })
+                           .table("public", "other", [](TableFacts& t) { t.owner = "rds_other"; })
+                           .build());
 }
 
 TEST(Redact, EveryEndpointKindKeepsItsStatuses) {

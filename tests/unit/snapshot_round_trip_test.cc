@@ -2,6 +2,7 @@
 // the very same check results, every field of them, and the very same reports
 // in every format, for clusters of every shape; a second trip changes nothing.
 // facts_json_test.cc covers each field of the facts; this covers the verdicts.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -98,6 +99,38 @@ std::vector<Shape> shapes() {
            .build()},
       {"replication refused",
        FactsBuilder().replication_connect_failed("28000", "no pg_hba.conf entry").build()},
+      {"edges of what servers report",
+       FactsBuilder()
+           .table("public", "largest",
+                  [](TableFacts& t) { t.bytes = 2 * std::int64_t{INT32_MAX} * 32768; })
+           .table("public", "empty", [](TableFacts& t) { t.bytes = 0; })
+           .transaction(101, -2)  // began after the gathering transaction did
+           .slot("on_standby", [](ReplicationSlotFacts& s) { s.retained_bytes = -16'777'216; })
+           .wal_senders(262143)
+           .password_expires_in(-3600)
+           .slot_probe_timed_out({OpenTransaction{0, "", "", "", 0, ""}})  // a prepared one
+           .build(),
+       deep_options()},
+      {"several hosts tried",
+       FactsBuilder()
+           .host("b.example.com")
+           .connection_failed(
+               ConnectionFailure::refused,
+               "connection to server at \"a\" (10.1.2.3), port 5432 failed: Connection refused "
+               "connection to server at \"b.example.com\" (10.1.2.4), port 5432 failed: "
+               "Connection refused")
+           .build()},
+      {"password from a file",
+       FactsBuilder()
+           .connection_failed(ConnectionFailure::authentication,
+                              "FATAL:  password authentication failed for user \"x\" password "
+                              "retrieved from file \"/home/alice/.pgpass\"")
+           .build()},
+      {"owners named like Amazon's roles",
+       FactsBuilder()
+           .table("public", "loaded", [](TableFacts& t) { t.owner = "rds_etl"; })
+           .default_privilege("rds_etl", "", false)
+           .build()},
       {"hostile names",
        FactsBuilder()
            .table("we\"ird schema", "Ünïcode\x1b[31m", [](TableFacts& t) { t.select = false; })
@@ -185,6 +218,28 @@ TEST(SnapshotRoundTrip, InvalidUtf8NamesBecomeReplacementCharacters) {
     SCOPED_TRACE(live[i].id);
     EXPECT_EQ(offline[i].status, live[i].status);
   }
+}
+
+// collect never writes a NUL (no name from PostgreSQL holds one); check --from
+// refuses a snapshot that does, rather than cut the name short in a report.
+TEST(SnapshotRoundTrip, ANameHoldingANulDoesNotLoad) {
+  const Facts facts = FactsBuilder().table("public", std::string("orders\0; DROP", 13)).build();
+  EXPECT_THROW((void)through_snapshot(facts), std::exception);
+}
+
+// Sizes no relation can have, and counts no server can run, do not load: they
+// would overflow the scope's sum, or read as billions of free WAL senders.
+TEST(SnapshotRoundTrip, NumbersNoServerCanReportDoNotLoad) {
+  EXPECT_THROW((void)through_snapshot(
+                   FactsBuilder()
+                       .table("public", "huge", [](TableFacts& t) { t.bytes = INT64_MAX; })
+                       .build()),
+               std::exception);
+  EXPECT_THROW((void)through_snapshot(FactsBuilder().wal_senders(INT32_MIN).build()),
+               std::exception);
+  Facts facts = FactsBuilder().build();
+  facts.connection.port = 70000;
+  EXPECT_THROW((void)through_snapshot(facts), std::exception);
 }
 
 TEST(SnapshotRoundTrip, ASecondTripChangesNothing) {
