@@ -2,6 +2,7 @@
 // fills Facts in a fixed number of round trips, inside a read-only transaction.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 #include "cdcpreflight/facts.h"
@@ -25,8 +26,25 @@ struct GatherOptions {
   bool deep = false;  // also create and drop a temporary slot (replication.slot_probe)
 };
 
+// A connection setting libpq cannot use (a -d string it cannot parse, a port
+// that is no number): a usage error, found before any network step. Its
+// message is masked.
+struct InvalidConninfo : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Rejects a -d conninfo string or URI that libpq cannot parse (InvalidConninfo),
+// so that a usage error is found before anything else is done.
+void check_connect_options(const ConnectOptions& options);
+
 // Never throws for server-side conditions: a failed connection is
-// facts.connection.failure, a failed query is an entry of facts.errors.
+// facts.connection.failure, a failed query is an entry of facts.errors. Throws
+// InvalidConninfo for a setting libpq refuses as it starts connecting.
 [[nodiscard]] Facts gather(const ConnectOptions& connect, const GatherOptions& options);
+
+// Async-signal-safe, for a SIGINT/SIGTERM handler: cancels what the server is
+// doing for every open connection of gather's, so that it stops waiting for a
+// client that is gone (a temporary slot being created is dropped at once).
+void cancel_running_queries() noexcept;
 
 }  // namespace cdcpreflight

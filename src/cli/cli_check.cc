@@ -20,7 +20,7 @@
 
 #include "cdcpreflight/report.h"
 #include "facts/redact.h"
-#include "gather/connection.h"
+#include "cdcpreflight/gather.h"
 #include "util/printable.h"
 #include "version.h"
 

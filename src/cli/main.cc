@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_check.h"
-#include "gather/connection.h"
+#include "cdcpreflight/gather.h"
 
 namespace {
 

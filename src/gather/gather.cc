@@ -1,17 +1,15 @@
 #include "cdcpreflight/gather.h"
 
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <nlohmann/json.hpp>
 
-#include "gather/connection.h"
-#include "gather/probes.h"
-#include "gather/queries.h"
-#include "gather/rows.h"
+#include "gather/cancel.h"
+#include "gather/catalog.h"
+#include "gather/connect.h"
+#include "gather/replication_probe.h"
+#include "gather/slot_probe.h"
 #include "util/printable.h"
 #include "version.h"
 
@@ -26,285 +24,6 @@ std::string now_utc() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
-}
-
-void read_server(const PGresult* server, const PGresult* settings, ServerFacts& facts) {
-  const Row row = Row::only(server);
-  facts.version_num = row.integer_in("version_num", 0, 9999999);
-  facts.version = row.text("version");
-  facts.in_recovery = row.boolean("in_recovery");
-  facts.rds = row.boolean("rds");
-  if (!row.is_null("rds_logical_replication")) {
-    facts.settings["rds.logical_replication"] =
-        Setting{row.text("rds_logical_replication"), "", false};
-  }
-  for_each_row(settings, [&](const Row& setting) {
-    facts.settings[setting.text("name")] =
-        Setting{setting.text("setting"), setting.text("unit"), setting.boolean("pending_restart")};
-  });
-}
-
-void read_role(const PGresult* result, RoleFacts& role) {
-  const Row row = Row::only(result);
-  role.name = row.text("name");
-  role.exists = row.boolean("exists");
-  role.can_login = row.boolean("can_login");
-  role.superuser = row.boolean("superuser");
-  role.replication = row.boolean("replication");
-  role.bypass_rls = row.boolean("bypass_rls");
-  role.member_of_rds_replication = row.boolean("member_of_rds_replication");
-  role.member_of_rds_superuser = row.boolean("member_of_rds_superuser");
-  if (!row.is_null("valid_until")) {
-    role.valid_until = row.text("valid_until");
-  }
-  if (!row.is_null("seconds_until_expiry")) {
-    role.seconds_until_expiry = row.integer("seconds_until_expiry");
-  }
-}
-
-ReplicaIdentity replica_identity_of(const std::string& code) {
-  switch (code.empty() ? 'd' : code.front()) {
-    case 'n':
-      return ReplicaIdentity::nothing;
-    case 'f':
-      return ReplicaIdentity::full;
-    case 'i':
-      return ReplicaIdentity::index;
-    default:
-      return ReplicaIdentity::default_key;
-  }
-}
-
-void read_tables(const PGresult* result, std::vector<TableFacts>& tables) {
-  tables.reserve(static_cast<std::size_t>(PQntuples(result)));
-  for_each_row(result, [&](const Row& row) {
-    TableFacts& table = tables.emplace_back();
-    table.schema = row.text("schema");
-    table.name = row.text("name");
-    table.owner = row.text("owner");
-    table.kind = row.text("kind") == "p" ? TableKind::partitioned : TableKind::ordinary;
-    table.unlogged = row.text("persistence") == "u";
-    table.is_partition = row.boolean("is_partition");
-    if (!row.is_null("root_schema")) {
-      table.root_schema = row.text("root_schema");
-      table.root_name = row.text("root_name");
-    }
-    table.replica_identity = replica_identity_of(row.text("replica_identity"));
-    table.has_primary_key = row.boolean("has_primary_key");
-    table.has_replica_identity_index = row.boolean("has_replica_identity_index");
-    table.select = row.boolean("can_select");
-    table.published = row.boolean("published");
-    table.bytes = row.integer("bytes");
-    table.has_toastable_columns = row.boolean("has_toastable_columns");
-    table.row_security = row.boolean("row_security");
-    table.force_row_security = row.boolean("force_row_security");
-    table.owned_by_role = row.boolean("owned_by_role");
-    table.policy_reads_all = row.boolean("policy_reads_all");
-  });
-}
-
-void read_publication(const PGresult* result, PublicationFacts& publication) {
-  if (PQntuples(result) == 0) {
-    return;
-  }
-  const Row row = Row::only(result);
-  publication.exists = true;
-  publication.name = row.text("name");
-  publication.owner = row.text("owner");
-  publication.all_tables = row.boolean("all_tables");
-  publication.insert = row.boolean("insert");
-  publication.update = row.boolean("update");
-  publication.delete_ = row.boolean("delete");
-  publication.truncate = row.boolean("truncate");
-  publication.via_root = row.boolean("via_root");
-  try {
-    publication.schemas =
-        nlohmann::json::parse(row.text("schemas")).get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception&) {
-    throw UnexpectedAnswer("column schemas is not a JSON array of names");
-  }
-}
-
-void read_activity(const PGresult* visibility, const PGresult* transactions,
-                   const PGresult* prepared, const PGresult* slots, ActivityFacts& activity) {
-  const Row row = Row::only(visibility);
-  activity.can_read_all_stats = row.boolean("can_read_all_stats");
-  activity.wal_senders = row.integer_in("wal_senders", 0, INT32_MAX);
-  for_each_row(transactions, [&](const Row& transaction) {
-    activity.transactions.push_back({transaction.integer_in("pid", 0, INT32_MAX),
-                                     transaction.text("user"), transaction.text("backend_type"),
-                                     transaction.text("state"), transaction.integer("age_seconds"),
-                                     transaction.text("query_start")});
-  });
-  for_each_row(prepared, [&](const Row& transaction) {
-    activity.prepared.push_back({transaction.text("gid"), transaction.text("owner"),
-                                 transaction.text("database"), transaction.integer("age_seconds")});
-  });
-  for_each_row(slots, [&](const Row& slot) {
-    ReplicationSlotFacts& facts = activity.slots.emplace_back();
-    facts.name = slot.text("name");
-    facts.plugin = slot.text("plugin");
-    facts.slot_type = slot.text("slot_type");
-    facts.database = slot.text("database");
-    facts.active = slot.boolean("active");
-    facts.temporary = slot.boolean("temporary");
-    facts.wal_status = slot.text("wal_status");
-    if (!slot.is_null("retained_bytes")) {
-      facts.retained_bytes = slot.integer("retained_bytes");
-    }
-  });
-}
-
-void mark_lost(Facts& facts, const std::string& why) {
-  facts.connection.failure = ConnectionFailure::lost;
-  facts.connection.failure_message = why;
-}
-
-// A server that answers valid protocol in a shape no PostgreSQL gives: nothing
-// it said can be trusted, so nothing is checked (exit 3, as for a lost
-// connection), and the connection check says what was wrong.
-void mark_unexpected(Facts& facts, std::string_view query, const UnexpectedAnswer& error) {
-  facts.connection.failure = ConnectionFailure::other;
-  facts.connection.failure_message =
-      fmt::format("the server answered the {} query unexpectedly: {}", query, error.what());
-}
-
-// The catalog queries of one fact group, and where their outcomes are.
-struct GroupQueries {
-  FactGroup group;
-  std::vector<std::size_t> statements;
-};
-
-// Round trip 1: session settings, then one REPEATABLE READ READ ONLY
-// transaction. Each group of facts is its own segment behind a savepoint, so
-// one failing query (a lock wait past statement_timeout, a privilege) costs
-// only its group.
-std::vector<GroupQueries> plan_catalog_round_trip(RoundTrip& trip, const GatherOptions& options,
-                                                  int version_num, int replication_pid) {
-  trip.add({queries::kSafeSearchPath, {}});
-  trip.add({queries::statement_timeout(options.statement_timeout_seconds), {}});
-  trip.add({queries::kReadOnlySession, {}});
-  trip.end_segment();
-  // Tuning, each setting in a segment of its own: a server that refuses one
-  // costs nothing else.
-  trip.add({queries::kJitOff, {}});
-  trip.end_segment();
-  if (version_num >= queries::kClientConnectionCheckFrom) {
-    trip.add({queries::kClientConnectionCheck, {}});
-    trip.end_segment();
-  }
-  // The search_path again, inside the transaction: if it cannot be pinned,
-  // the transaction is aborted and no catalog query below runs.
-  trip.add({queries::kBeginReadOnly, {}});
-  trip.add({queries::kSafeSearchPathInTransaction, {}});
-  trip.add({queries::kSavepoint, {}});
-  trip.end_segment();
-  const std::optional<std::string> role =
-      options.user.empty() ? std::nullopt : std::optional<std::string>(options.user);
-  const std::optional<std::string> publication = options.publication;
-  std::vector<GroupQueries> groups;
-  const auto add_group = [&](FactGroup group, std::vector<Statement> statements) {
-    GroupQueries planned{group, {}};
-    trip.add({queries::kRollbackToSavepoint, {}});
-    for (Statement& statement : statements) {
-      planned.statements.push_back(trip.add(std::move(statement)));
-    }
-    trip.end_segment();
-    groups.push_back(std::move(planned));
-  };
-  add_group(FactGroup::server, {{queries::server(), {}}, {queries::settings(), {}}});
-  add_group(FactGroup::role, {{queries::role(), {role}}});
-  add_group(FactGroup::schemas, {{queries::schemas(), {role}}});
-  add_group(FactGroup::tables, {{queries::tables(version_num), {role, publication}}});
-  add_group(FactGroup::publication, {{queries::publication(version_num), {role, publication}}});
-  add_group(FactGroup::default_privileges, {{queries::default_privileges(), {role}}});
-  add_group(FactGroup::activity, {{queries::stats_visibility(), {std::to_string(replication_pid)}},
-                                  {queries::open_transactions(), {}},
-                                  {queries::prepared_transactions(), {}},
-                                  {queries::replication_slots(version_num), {}}});
-  trip.add({queries::kCommit, {}});
-  trip.end_segment();
-  return groups;
-}
-
-// Fills the facts of one group from its outcomes; throws UnexpectedAnswer.
-void read_group(const GroupQueries& group, RoundTrip& trip, Facts& facts) {
-  const auto result = [&](std::size_t n) { return trip.outcome(group.statements[n]).result.get(); };
-  switch (group.group) {
-    case FactGroup::server:
-      read_server(result(0), result(1), facts.server);
-      break;
-    case FactGroup::role:
-      read_role(result(0), facts.role);
-      facts.user = facts.role.name;
-      break;
-    case FactGroup::schemas:
-      for_each_row(result(0), [&](const Row& row) {
-        facts.schemas.push_back({row.text("name"), row.text("owner"), row.boolean("usage")});
-      });
-      break;
-    case FactGroup::tables:
-      read_tables(result(0), facts.tables);
-      break;
-    case FactGroup::publication:
-      read_publication(result(0), facts.publication_facts);
-      break;
-    case FactGroup::default_privileges:
-      for_each_row(result(0), [&](const Row& row) {
-        facts.default_privileges.push_back(
-            {row.text("owner"), row.text("schema"), row.boolean("grants_select")});
-      });
-      break;
-    case FactGroup::activity:
-      read_activity(result(0), result(1), result(2), result(3), facts.activity);
-      break;
-  }
-}
-
-// The facts of every group that could be read; false (with the connection
-// marked) when the server answered in a shape PostgreSQL never gives.
-bool read_groups(const std::vector<GroupQueries>& groups, RoundTrip& trip, Facts& facts) {
-  for (const GroupQueries& group : groups) {
-    const auto failed = std::find_if(group.statements.begin(), group.statements.end(),
-                                     [&](std::size_t i) { return !trip.outcome(i).ok(); });
-    if (failed != group.statements.end()) {
-      facts.errors[group.group] = trip.outcome(*failed).error;
-      spdlog::debug("could not read {} facts: {}", to_string(group.group),
-                    printable(trip.outcome(*failed).error.message));
-      continue;
-    }
-    try {
-      read_group(group, trip, facts);
-    } catch (const UnexpectedAnswer& error) {
-      mark_unexpected(facts, to_string(group.group), error);
-      return false;
-    }
-  }
-  return true;
-}
-
-// Round trip 2, Aurora only: aurora_version() cannot be named in SQL sent to a
-// server where it does not exist. False when the connection broke or the
-// answer was unexpected (the connection is then marked).
-bool read_aurora_version(PGconn* conn, std::chrono::milliseconds idle_timeout, Facts& facts) {
-  RoundTrip aurora;
-  const std::size_t version = aurora.add({queries::aurora_version(), {}});
-  if (!aurora.run(conn, idle_timeout)) {
-    mark_lost(facts, aurora.failure());
-    return false;
-  }
-  if (!aurora.outcome(version).ok()) {
-    facts.errors[FactGroup::server] = aurora.outcome(version).error;
-    return true;
-  }
-  try {
-    facts.server.aurora_version =
-        Row::only(aurora.outcome(version).result.get()).text("aurora_version");
-  } catch (const UnexpectedAnswer& error) {
-    mark_unexpected(facts, "aurora_version()", error);
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -324,8 +43,7 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
     kinds.push_back(Replication::no);
   }
   std::vector<Connected> connections = connect_together(connect_options, kinds);
-  Connected& connected = connections[0];
-  facts.connection = std::move(connected.facts);
+  facts.connection = std::move(connections[0].facts);
   if (!facts.connection.connected) {
     spdlog::debug("connection failed: {}", printable(facts.connection.failure_message));
     return facts;
@@ -333,37 +51,17 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   if (facts.user.empty()) {
     facts.user = facts.connection.connected_as;
   }
-  PGconn* conn = connected.conn.get();
+  PGconn* conn = connections[0].conn.get();
   const CancelOnSignal cancel_on_signal(conn);
-  const int version_num = PQserverVersion(conn);
   const std::chrono::milliseconds idle_timeout{
       1000LL * (options.statement_timeout_seconds + connect_options.connect_timeout_seconds)};
 
   // The tool's own WAL sender is not counted as one in use.
   const int replication_pid = connections[1].conn ? PQbackendPID(connections[1].conn.get()) : 0;
-  // IDENTIFY_SYSTEM goes out now and is answered while round trip 1 runs.
+  // IDENTIFY_SYSTEM goes out now and is answered while the catalog is read.
   ReplicationProbe replication(std::move(connections[1]));
-
-  RoundTrip first;
-  const std::vector<GroupQueries> groups =
-      plan_catalog_round_trip(first, options, version_num, replication_pid);
   const auto started = std::chrono::steady_clock::now();
-  if (!first.run(conn, idle_timeout)) {
-    mark_lost(facts, first.failure());
-    return facts;
-  }
-  if (!read_groups(groups, first, facts)) {
-    return facts;
-  }
-  const StatementOutcome& server = first.outcome(groups.front().statements.front());
-  bool aurora = false;
-  try {
-    aurora = server.ok() && Row::only(server.result.get()).boolean("has_aurora_version");
-  } catch (const UnexpectedAnswer& error) {
-    mark_unexpected(facts, to_string(FactGroup::server), error);
-    return facts;
-  }
-  if (aurora && !read_aurora_version(conn, idle_timeout, facts)) {
+  if (!read_catalog(conn, options, replication_pid, idle_timeout, facts)) {
     return facts;
   }
   facts.replication_connect = replication.finish(idle_timeout);

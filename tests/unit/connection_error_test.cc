@@ -2,7 +2,7 @@
 // gather joins libpq's lines with spaces).
 #include <gtest/gtest.h>
 
-#include "gather/connection.h"
+#include "gather/connect.h"
 #include "unit/printers.h"
 
 namespace cdcpreflight {

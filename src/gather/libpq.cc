@@ -1,0 +1,26 @@
+#include "gather/libpq.h"
+
+#include "util/secrets.h"
+
+namespace cdcpreflight {
+
+std::string libpq_message(std::string_view text) {
+  std::string line;
+  for (const char c : text) {
+    if (c == '\n') {
+      if (!line.empty() && line.back() != ' ') {
+        line += ' ';
+      }
+    } else {
+      line += c;
+    }
+  }
+  while (!line.empty() && line.back() == ' ') {
+    line.pop_back();
+  }
+  return mask_inline_passwords(line);
+}
+
+std::string libpq_error(const PGconn* conn) { return libpq_message(PQerrorMessage(conn)); }
+
+}  // namespace cdcpreflight
