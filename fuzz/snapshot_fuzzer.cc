@@ -16,11 +16,12 @@
 #include "cdcpreflight/facts.h"
 #include "cdcpreflight/report.h"
 #include "facts/redact.h"
+#include "facts/snapshot.h"
 
 namespace cdcpreflight {
 namespace {
 
-void render_every_format(const Facts& facts, ScopeOptions options) {
+void render_every_format(const Facts& facts, const ScopeRequest& options) {
   const Scope scope = resolve_scope(facts, options);
   for (const Strict strict : {Strict::no, Strict::yes}) {
     const Report report = build_report(facts, scope, run_checks(facts, scope), strict);
@@ -47,29 +48,18 @@ void render_every_format(const Facts& facts, ScopeOptions options) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cdcpreflight;
-  // What load_snapshot (src/cli/cli_check.cc) accepts: a JSON object with
-  // facts_version that converts to Facts (from_json refuses another version, a
-  // NUL in any string and a number out of its range); anything else is an input
-  // error.
-  const nlohmann::json json = nlohmann::json::parse(data, data + size, nullptr, false);
-  if (json.is_discarded() || !json.is_object() || !json.contains("facts_version")) {
+  // What `check --from` accepts (load_snapshot refuses another version, a NUL in
+  // any string and a number out of its range); anything else is an input error.
+  LoadedSnapshot loaded =
+      load_snapshot(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!loaded.facts) {
     return 0;
   }
-  Facts facts;
-  try {
-    facts = json.get<Facts>();
-  } catch (const std::exception&) {
-    return 0;
-  }
-
-  // As `check --from`: the snapshot's publication, --deep when it was collected so.
-  ScopeOptions options;
-  options.publication = facts.publication;
-  options.deep = facts.slot_probe.attempted;
-  render_every_format(facts, options);
+  const Facts facts = std::move(*loaded.facts);
+  render_every_format(facts, ScopeRequest{});
 
   // Narrowed scopes: a schema and a table of the snapshot plus ones it lacks, a --skip.
-  ScopeOptions narrowed = options;
+  ScopeRequest narrowed;
   narrowed.long_tx_minutes = 0;
   narrowed.schemas = {"no_such_schema"};
   narrowed.tables = {"no_such_schema.t", "no_dot"};
@@ -93,10 +83,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // collect --redact, then the same offline path.
-  const Facts redacted = redact(facts);
-  ScopeOptions redacted_options;
-  redacted_options.publication = redacted.publication;
-  redacted_options.deep = redacted.slot_probe.attempted;
-  render_every_format(redacted, redacted_options);
+  render_every_format(redact(facts), ScopeRequest{});
   return 0;
 }

@@ -34,20 +34,19 @@ struct CheckResult {
   Remediation remediation;           // for warn / fail
 };
 
-// What the user asked to check (SCOPE flags).
-struct ScopeOptions {
-  std::string user;                  // --user; empty: the login role
-  std::string publication;           // --publication
-  std::vector<std::string> schemas;  // --schema
-  std::vector<std::string> tables;   // --table SCHEMA.TABLE
-  std::vector<std::string> skip;     // --skip ID
-  int long_tx_minutes = 5;           // --long-tx-minutes (0: every open transaction)
-  bool deep = false;                 // --deep
+// What to check of the facts: which tables, which checks, and the age at which
+// a transaction is old. (The role, the publication and whether the slot probe
+// ran are facts: gather resolved them.)
+struct ScopeRequest {
+  std::vector<std::string> schemas;  // only the tables of these schemas…
+  std::vector<std::string> tables;   // …and these, as SCHEMA.TABLE (SQL quoting allowed)
+  std::vector<std::string> skip;     // check ids not to run
+  int long_tx_minutes = 5;           // 0: every open transaction is old
 };
 
 // The tables to replicate, resolved against the facts.
 struct Scope {
-  ScopeOptions options;
+  ScopeRequest request;
   // Indexes into Facts::tables: the tables ClickPipes reads, partitions
   // represented by their partitioned root; unlogged tables included.
   std::vector<std::size_t> tables;
@@ -55,19 +54,19 @@ struct Scope {
   // the scoped tables and every partition under a scoped root (unlogged excluded).
   std::vector<std::size_t> identity_tables;
   // Indexes into Facts::schemas of the schemas holding scoped tables, plus the
-  // ones named with --schema.
+  // ones named in the request.
   std::vector<std::size_t> schemas;
-  std::vector<std::string> missing_schemas;  // --schema names that do not exist
-  std::vector<std::string> missing_tables;   // --table names that do not exist
-  // Schemas whose every table is in scope (no --table narrowing): a schema-wide
+  std::vector<std::string> missing_schemas;  // requested schemas that do not exist
+  std::vector<std::string> missing_tables;   // requested tables that do not exist
+  // Schemas whose every table is in scope (not narrowed to some tables): a schema-wide
   // GRANT is the right fix there.
   std::vector<std::string> whole_schemas;
   [[nodiscard]] bool narrowed() const {
-    return !options.schemas.empty() || !options.tables.empty();
+    return !request.schemas.empty() || !request.tables.empty();
   }
 };
 
-[[nodiscard]] Scope resolve_scope(const Facts& facts, const ScopeOptions& options);
+[[nodiscard]] Scope resolve_scope(const Facts& facts, const ScopeRequest& request);
 
 using CheckFunction = CheckResult (*)(const Facts&, const Scope&);
 

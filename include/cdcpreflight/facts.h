@@ -209,10 +209,14 @@ enum class FactGroup { server, role, schemas, tables, publication, default_privi
 struct Facts {
   std::string tool_version;
   std::string gathered_at;  // ISO 8601 UTC
-  // What the facts were gathered for: privileges are evaluated for `user`, and
-  // `publication` is the publication looked up.
+  // What the facts were gathered for, resolved once by gather: privileges are
+  // evaluated for `user` (the role asked for, else the login role; see
+  // resolve_user), `publication` is the publication looked up, and `deep` says
+  // whether the slot probe was asked for. A snapshot does not record `deep`:
+  // loading it takes whether its slot probe was attempted.
   std::string user;
   std::string publication;
+  bool deep = false;
 
   ConnectionFacts connection;
   ServerFacts server;
@@ -229,6 +233,10 @@ struct Facts {
 
 // Aurora: aurora_version() exists; RDS: rds.extensions is set; else PostgreSQL.
 enum class Platform { postgresql, rds, aurora };
+
+// `user` defaults to the login role: the one place that rule is applied (by
+// gather once it knows the login role, and on loading a snapshot).
+void resolve_user(Facts& facts);
 
 [[nodiscard]] Platform platform_of(const ServerFacts& server);
 [[nodiscard]] const char* to_string(Platform platform);

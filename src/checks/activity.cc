@@ -38,7 +38,7 @@ std::string describe_transaction(const OpenTransaction& transaction) {
 }
 
 CheckResult long_transactions(const Facts& facts, const Scope& scope) {
-  const std::int64_t threshold = 60LL * scope.options.long_tx_minutes;
+  const std::int64_t threshold = 60LL * scope.request.long_tx_minutes;
   const ActivityFacts& activity = facts.activity;
   std::vector<std::string> details;
   Remediation fix;
@@ -63,7 +63,7 @@ CheckResult long_transactions(const Facts& facts, const Scope& scope) {
     }
   }
   const std::string minutes =
-      count_of(static_cast<std::size_t>(scope.options.long_tx_minutes), "minute", "minutes");
+      count_of(static_cast<std::size_t>(scope.request.long_tx_minutes), "minute", "minutes");
   if (details.empty()) {
     if (!activity.can_read_all_stats) {
       const std::string login = facts.connection.connected_as;

@@ -291,7 +291,7 @@ std::vector<CheckResult> run_checks(const Facts& facts, const Scope& scope) {
   std::vector<CheckResult> results;
   for (const CheckDefinition& check : definitions()) {
     CheckResult result;
-    const auto& skip = scope.options.skip;
+    const auto& skip = scope.request.skip;
     const auto missing_group = std::find_if(check.needs.begin(), check.needs.end(),
                                             [&](FactGroup g) { return facts.errors.count(g) > 0; });
     if (std::find(skip.begin(), skip.end(), check.id) != skip.end()) {

@@ -66,10 +66,10 @@ std::string table_list(const std::vector<const TableFacts*>& tables, std::size_t
   return list;
 }
 
-CheckResult no_publication(const Scope& scope) {
+CheckResult no_publication(const Facts& facts) {
   return make_result(Status::skip, fmt::format("publication {} does not exist (see "
                                                "publication.exists)",
-                                               scope.options.publication));
+                                               facts.publication));
 }
 
 }  // namespace
@@ -87,7 +87,7 @@ CheckResult publication_exists(const Facts& facts, const Scope& scope) {
                        fmt::format("publication {} exists ({})", publication.name, contents),
                        {fmt::format("owner: {}", publication.owner)});
   }
-  const std::string name = quote_identifier(scope.options.publication);
+  const std::string name = quote_identifier(facts.publication);
   const std::vector<const TableFacts*> tables = publishable_tables(facts, scope);
   const bool partitioned = std::any_of(tables.begin(), tables.end(), [](const TableFacts* table) {
     return table->kind == TableKind::partitioned;
@@ -118,14 +118,14 @@ CheckResult publication_exists(const Facts& facts, const Scope& scope) {
     fix.steps.push_back("No table is in scope: check the --schema and --table names.");
   }
   return make_result(Status::fail,
-                     fmt::format("publication {} does not exist", scope.options.publication), {},
+                     fmt::format("publication {} does not exist", facts.publication), {},
                      std::move(fix));
 }
 
 CheckResult publication_tables(const Facts& facts, const Scope& scope) {
   const PublicationFacts& publication = facts.publication_facts;
   if (!publication.exists) {
-    return no_publication(scope);
+    return no_publication(facts);
   }
   const std::vector<const TableFacts*> tables = publishable_tables(facts, scope);
   if (publication.all_tables) {
@@ -165,10 +165,10 @@ CheckResult publication_tables(const Facts& facts, const Scope& scope) {
 
 // `publication.actions`: a publication that does not publish UPDATE or DELETE
 // silently drops them; ClickPipes needs insert, update and delete.
-CheckResult publication_actions(const Facts& facts, const Scope& scope) {
+CheckResult publication_actions(const Facts& facts, const Scope& /*scope*/) {
   const PublicationFacts& publication = facts.publication_facts;
   if (!publication.exists) {
-    return no_publication(scope);
+    return no_publication(facts);
   }
   std::vector<std::string> missing;
   if (!publication.insert) {
@@ -207,7 +207,7 @@ CheckResult publication_actions(const Facts& facts, const Scope& scope) {
 CheckResult publication_partitions(const Facts& facts, const Scope& scope) {
   const PublicationFacts& publication = facts.publication_facts;
   if (!publication.exists) {
-    return no_publication(scope);
+    return no_publication(facts);
   }
   std::vector<std::string> partitioned;
   for (const std::size_t index : scope.tables) {

@@ -86,9 +86,9 @@ CheckResult replication_connect(const Facts& facts, const Scope& /*scope*/) {
   return make_result(Status::fail, std::move(summary), std::move(details), std::move(fix));
 }
 
-CheckResult slot_probe(const Facts& facts, const Scope& scope) {
+CheckResult slot_probe(const Facts& facts, const Scope& /*scope*/) {
   const SlotProbeFacts& probe = facts.slot_probe;
-  if (!scope.options.deep) {
+  if (!facts.deep) {
     return make_result(Status::skip, "runs only with --deep (it creates a temporary slot)");
   }
   if (!probe.attempted) {
@@ -100,7 +100,7 @@ CheckResult slot_probe(const Facts& facts, const Scope& scope) {
         fmt::format("a temporary pgoutput slot was created, {} peeked through {}, "
                     "and dropped",
                     count_of(static_cast<std::size_t>(probe.changes_peeked), "change", "changes"),
-                    scope.options.publication));
+                    facts.publication));
   }
   std::vector<std::string> details;
   Remediation fix;

@@ -21,14 +21,14 @@ std::string key(std::string_view schema, std::string_view name) {
 
 }  // namespace
 
-Scope resolve_scope(const Facts& facts, const ScopeOptions& options) {
+Scope resolve_scope(const Facts& facts, const ScopeRequest& request) {
   Scope scope;
-  scope.options = options;
-  const std::set<std::string> named_schemas(options.schemas.begin(), options.schemas.end());
+  scope.request = request;
+  const std::set<std::string> named_schemas(request.schemas.begin(), request.schemas.end());
 
   // --table names, as (schema, table) keys; unparsable ones were refused by the CLI.
   std::unordered_map<std::string, std::string> named_tables;  // key -> as written
-  for (const std::string& written : options.tables) {
+  for (const std::string& written : request.tables) {
     if (const auto name = parse_table_name(written)) {
       named_tables.emplace(key(name->schema, name->table), written);
     }
@@ -97,13 +97,13 @@ Scope resolve_scope(const Facts& facts, const ScopeOptions& options) {
       scope.schemas.push_back(i);
     }
   }
-  for (const std::string& schema : options.schemas) {
+  for (const std::string& schema : request.schemas) {
     if (existing_schemas.count(schema) == 0) {
       scope.missing_schemas.push_back(schema);
     }
   }
   for (const std::string& schema : scoped_schemas) {
-    if (options.tables.empty() || named_schemas.count(schema) > 0) {
+    if (request.tables.empty() || named_schemas.count(schema) > 0) {
       scope.whole_schemas.push_back(schema);
     }
   }

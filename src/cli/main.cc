@@ -1,13 +1,13 @@
 #include <csignal>
-#include <cstring>
 #include <exception>
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-#include "cli/cli_check.h"
 #include "cdcpreflight/gather.h"
+#include "cli/commands.h"
+#include "cli/run.h"
 
 namespace {
 
@@ -17,7 +17,7 @@ namespace {
 // server ends the session (and whatever temporary object it held) when the
 // socket closes.
 extern "C" void on_signal(int signal_number) {
-  cdcpreflight::discard_unfinished_output();
+  cdcpreflight::cli::discard_unfinished_output();
   cdcpreflight::cancel_running_queries();
   constexpr const char kMessage[] = "cdc-preflight: interrupted\n";
   [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
@@ -37,7 +37,7 @@ void install_signal_handlers() {
 int main(int argc, char** argv) {
   install_signal_handlers();
   try {
-    return cdcpreflight::cli_main(argc, argv);
+    return cdcpreflight::cli::cli_main(argc, argv);
   } catch (const std::exception& error) {
     fmt::print(stderr, "cdc-preflight: internal error: {}\n", error.what());
     return 2;

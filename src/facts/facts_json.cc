@@ -121,69 +121,6 @@ constexpr FactGroup kFactGroups[] = {FactGroup::server,      FactGroup::role,
 
 }  // namespace
 
-const char* to_string(FactGroup group) {
-  switch (group) {
-    case FactGroup::server:
-      return "server";
-    case FactGroup::role:
-      return "role";
-    case FactGroup::schemas:
-      return "schemas";
-    case FactGroup::tables:
-      return "tables";
-    case FactGroup::publication:
-      return "publication";
-    case FactGroup::default_privileges:
-      return "default_privileges";
-    case FactGroup::activity:
-      return "activity";
-  }
-  return "server";
-}
-
-const char* to_string(ConnectionFailure failure) {
-  switch (failure) {
-    case ConnectionFailure::none:
-      return "none";
-    case ConnectionFailure::dns:
-      return "dns";
-    case ConnectionFailure::refused:
-      return "refused";
-    case ConnectionFailure::timeout:
-      return "timeout";
-    case ConnectionFailure::authentication:
-      return "authentication";
-    case ConnectionFailure::tls:
-      return "tls";
-    case ConnectionFailure::database_missing:
-      return "database_missing";
-    case ConnectionFailure::lost:
-      return "lost";
-    case ConnectionFailure::other:
-      return "other";
-  }
-  return "other";
-}
-
-Platform platform_of(const ServerFacts& server) {
-  if (server.aurora_version) {
-    return Platform::aurora;
-  }
-  return server.rds ? Platform::rds : Platform::postgresql;
-}
-
-const char* to_string(Platform platform) {
-  switch (platform) {
-    case Platform::aurora:
-      return "aurora";
-    case Platform::rds:
-      return "rds";
-    case Platform::postgresql:
-      return "postgresql";
-  }
-  return "postgresql";
-}
-
 void to_json(nlohmann::json& json, const Facts& facts) {
   nlohmann::json errors = nlohmann::json::object();
   for (const auto& [group, error] : facts.errors) {
@@ -387,6 +324,8 @@ void from_json(const nlohmann::json& json, Facts& facts) {
   optional_section("activity", facts.activity);
   optional_section("replication_connect", facts.replication_connect);
   optional_section("slot_probe", facts.slot_probe);
+  facts.deep = facts.slot_probe.attempted;
+  resolve_user(facts);
   for (const FactGroup group : kFactGroups) {
     if (const auto error = json.at("errors").find(to_string(group));
         error != json.at("errors").end()) {

@@ -34,6 +34,7 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   facts.gathered_at = now_utc();
   facts.publication = options.publication;
   facts.user = options.user;
+  facts.deep = options.deep;
 
   // The main connection, the replication connection (replication.connect) and,
   // with --deep, the slot probe's are opened at the same time: one connection
@@ -44,12 +45,10 @@ Facts gather(const ConnectOptions& connect_options, const GatherOptions& options
   }
   std::vector<Connected> connections = connect_together(connect_options, kinds);
   facts.connection = std::move(connections[0].facts);
+  resolve_user(facts);
   if (!facts.connection.connected) {
     spdlog::debug("connection failed: {}", printable(facts.connection.failure_message));
     return facts;
-  }
-  if (facts.user.empty()) {
-    facts.user = facts.connection.connected_as;
   }
   PGconn* conn = connections[0].conn.get();
   const CancelOnSignal cancel_on_signal(conn);

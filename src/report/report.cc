@@ -18,7 +18,7 @@ ReportTarget make_target(const Facts& facts) {
   target.host = connection.host;
   target.port = connection.port;
   target.dbname = connection.dbname;
-  target.user = facts.user.empty() ? connection.connected_as : facts.user;
+  target.user = facts.user;
   target.connected_as = connection.connected_as;
   const bool server_known = facts.server.version_num > 0;
   target.platform = server_known ? to_string(platform_of(facts.server)) : "unknown";
@@ -31,7 +31,7 @@ ReportTarget make_target(const Facts& facts) {
 
 ReportScope make_scope(const Facts& facts, const Scope& scope) {
   ReportScope summary;
-  summary.publication = scope.options.publication;
+  summary.publication = facts.publication;
   summary.schemas = static_cast<int>(scope.schemas.size());
   summary.tables = static_cast<int>(scope.tables.size());
   // A snapshot bounds each table's size, not their sum: many tables of the

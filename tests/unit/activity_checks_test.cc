@@ -18,8 +18,8 @@ using ::testing::Not;
 constexpr const char* kLong = "activity.long_transactions";
 constexpr const char* kSlots = "slots.inactive";
 
-ScopeOptions long_tx_minutes(int minutes) {
-  ScopeOptions options = default_options();
+ScopeRequest long_tx_minutes(int minutes) {
+  ScopeRequest options = default_options();
   options.long_tx_minutes = minutes;
   return options;
 }

@@ -45,7 +45,7 @@ TEST(RunChecks, AReadyAuroraPassesEveryCheckButTheSlotProbeWhichNeedsDeep) {
 
 TEST(RunChecks, AReadyAuroraWithASuccessfulDeepProbePassesEveryCheck) {
   for (const CheckResult& result :
-       run_all(FactsBuilder().slot_probe_ok(3).build(), deep_options())) {
+       run_all(FactsBuilder().slot_probe_ok(3).build())) {
     SCOPED_TRACE(result.id);
     EXPECT_EQ(result.status, Status::pass) << result.summary;
   }
@@ -62,7 +62,7 @@ TEST(RunChecks, ReturnsOneResultPerCheckInCatalogueOrderWithTitles) {
 }
 
 TEST(RunChecks, SkipOptionSkipsThatCheck) {
-  ScopeOptions options = default_options();
+  ScopeRequest options = default_options();
   options.skip = {"settings.wal_sender_timeout"};
   const CheckResult result =
       evaluate("settings.wal_sender_timeout",
@@ -90,7 +90,7 @@ TEST(RunChecks, UnreadableGroupIsAnErrorForTheChecksThatNeedIt) {
                           .slot_probe_ok()
                           .query_error(FactGroup::tables, "XX000", "something broke")
                           .build();
-  for (const CheckResult& result : run_all(facts, deep_options())) {
+  for (const CheckResult& result : run_all(facts)) {
     SCOPED_TRACE(result.id);
     const CheckDefinition* check = find_check(result.id);
     ASSERT_NE(check, nullptr);
@@ -129,7 +129,7 @@ TEST(RunChecks, StatementTimeoutErrorNamesTheTimeout) {
 }
 
 TEST(RunChecks, SkipWinsOverAnUnreadableGroup) {
-  ScopeOptions options = default_options();
+  ScopeRequest options = default_options();
   options.skip = {"server.version"};
   const CheckResult result =
       evaluate("server.version",
@@ -155,7 +155,7 @@ TEST(BuildReport, CountsEachStatus) {
 
 TEST(BuildReport, ReadyWhenEverythingPasses) {
   const Report report =
-      report_of(FactsBuilder().slot_probe_ok().build(), Strict::no, deep_options());
+      report_of(FactsBuilder().slot_probe_ok().build(), Strict::no);
   EXPECT_TRUE(report.summary.ready);
   EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()));
 }

@@ -53,7 +53,7 @@ class FactsBuilder {
   // via the partition root, no open transaction or slot (with every session
   // visible), and a replication connection that answered IDENTIFY_SYSTEM.
   // Every check passes but replication.slot_probe, which skips without --deep
-  // (deep_options() with slot_probe_ok() makes it pass).
+  // (slot_probe_ok(), which asks for the probe, makes it pass).
   FactsBuilder() {
     facts_.tool_version = "0.1.0";
     facts_.gathered_at = "2026-11-25T12:00:00Z";
@@ -382,9 +382,15 @@ class FactsBuilder {
     probe.message = std::move(message);
     return *this;
   }
+  // The slot probe asked for (--deep) and not run: a snapshot cannot hold it.
+  FactsBuilder& deep() {
+    facts_.deep = true;
+    return *this;
+  }
   FactsBuilder& slot_probe_ok(std::int64_t changes_peeked = 0) {
     SlotProbeFacts& probe = facts_.slot_probe;
     probe = SlotProbeFacts{};
+    facts_.deep = true;
     probe.attempted = true;
     probe.ok = true;
     probe.changes_peeked = changes_peeked;
@@ -393,6 +399,7 @@ class FactsBuilder {
   FactsBuilder& slot_probe_failed(std::string sqlstate, std::string message) {
     SlotProbeFacts& probe = facts_.slot_probe;
     probe = SlotProbeFacts{};
+    facts_.deep = true;
     probe.attempted = true;
     probe.sqlstate = std::move(sqlstate);
     probe.message = std::move(message);
@@ -440,41 +447,30 @@ inline Facts keyless_tables_facts(int count) {
   return builder.build();
 }
 
-// The options of a plain run: the default publication, nothing narrowed.
-inline ScopeOptions default_options() {
-  ScopeOptions options;
-  options.publication = kPublication;
-  return options;
-}
+// The scope of a plain run: nothing narrowed, nothing skipped.
+inline ScopeRequest default_options() { return ScopeRequest{}; }
 
-// --deep: replication.slot_probe runs.
-inline ScopeOptions deep_options() {
-  ScopeOptions options = default_options();
-  options.deep = true;
-  return options;
-}
-
-inline ScopeOptions with_schemas(std::vector<std::string> schemas) {
-  ScopeOptions options = default_options();
+inline ScopeRequest with_schemas(std::vector<std::string> schemas) {
+  ScopeRequest options = default_options();
   options.schemas = std::move(schemas);
   return options;
 }
 
-inline ScopeOptions with_tables(std::vector<std::string> tables) {
-  ScopeOptions options = default_options();
+inline ScopeRequest with_tables(std::vector<std::string> tables) {
+  ScopeRequest options = default_options();
   options.tables = std::move(tables);
   return options;
 }
 
 // Every result of a run over `facts`, as the tool would produce them.
 inline std::vector<CheckResult> run_all(const Facts& facts,
-                                        const ScopeOptions& options = default_options()) {
+                                        const ScopeRequest& options = default_options()) {
   return run_checks(facts, resolve_scope(facts, options));
 }
 
 // The result of check `id` in a run over `facts`.
 inline CheckResult evaluate(std::string_view id, const Facts& facts,
-                            const ScopeOptions& options = default_options()) {
+                            const ScopeRequest& options = default_options()) {
   std::vector<CheckResult> results = run_all(facts, options);
   const auto found = std::find_if(results.begin(), results.end(),
                                   [&](const CheckResult& r) { return r.id == id; });
@@ -486,7 +482,7 @@ inline CheckResult evaluate(std::string_view id, const Facts& facts,
 
 // The report of a run over `facts`.
 inline Report report_of(const Facts& facts, Strict strict = Strict::no,
-                        const ScopeOptions& options = default_options()) {
+                        const ScopeRequest& options = default_options()) {
   const Scope scope = resolve_scope(facts, options);
   return build_report(facts, scope, run_checks(facts, scope), strict);
 }

@@ -94,6 +94,7 @@ Facts populated() {
   blocker.state = "idle in transaction";
   blocker.age_seconds = 600;
   blocker.query_start = "2026-11-25T11:50:00Z";
+  facts.deep = true;
   facts.slot_probe.attempted = true;
   facts.slot_probe.sqlstate = "57014";
   facts.slot_probe.message = "canceling statement due to statement timeout";
@@ -359,7 +360,7 @@ TEST(FactsJson, RoundTripOfAConnectedServerGivesTheSameVerdicts) {
   facts.connection.failure = ConnectionFailure::none;
   facts.connection.failure_message.clear();
   facts.errors.clear();
-  ScopeOptions options = deep_options();
+  ScopeRequest options = default_options();
   options.long_tx_minutes = 1;
   const std::vector<CheckResult> live = run_all(facts, options);
   const std::vector<CheckResult> offline = run_all(round_trip(facts), options);

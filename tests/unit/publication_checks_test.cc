@@ -59,9 +59,9 @@ TEST(PublicationExists, FailsWithForTableListWhenNarrowed) {
 }
 
 TEST(PublicationExists, UsesTheNameGivenWithPublication) {
-  ScopeOptions options = with_tables({"public.orders"});
-  options.publication = "my \"pub\"";
-  const CheckResult result = evaluate(kExists, FactsBuilder().no_publication().build(), options);
+  Facts facts = FactsBuilder().no_publication().build();
+  facts.publication = "my \"pub\"";
+  const CheckResult result = evaluate(kExists, facts, with_tables({"public.orders"}));
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(
       result.remediation.sql,
@@ -314,7 +314,7 @@ TEST(PublicationActions, MissingInsertFails) {
 }
 
 TEST(PublicationActions, SkipOptionKeepsADeliberateInsertOnlyPublication) {
-  ScopeOptions options = default_options();
+  ScopeRequest options = default_options();
   options.skip = {"publication.actions"};
   const CheckResult result = evaluate(kActions,
                                       FactsBuilder()

@@ -324,8 +324,7 @@ TEST(Redact, TheUserIsTheGranteeOfTheRedactedRemediation) {
   facts.schemas.at(0).usage = false;
   facts.default_privileges.clear();
   const Facts redacted = redact(facts);
-  ScopeOptions options = default_options();
-  options.publication = redacted.publication;
+  const ScopeRequest options = default_options();
   const std::string grantee = quote_identifier(redacted.user);
   const std::string owner = quote_identifier(redacted.tables.at(0).owner);
   const CheckResult select = evaluate("grants.table_select", redacted, options);
@@ -506,14 +505,10 @@ TEST(Redact, TheHostKeepsItsEndpointKindAndRegion) {
 }
 
 // Statuses (and the report's summary) of facts and of their redaction.
-void expect_same_statuses(const Facts& facts, const ScopeOptions& base = default_options()) {
+void expect_same_statuses(const Facts& facts, const ScopeRequest& base = default_options()) {
   const Facts redacted = redact(facts);
-  ScopeOptions options = base;
-  options.publication = facts.publication;
-  ScopeOptions redacted_options = base;
-  redacted_options.publication = redacted.publication;
-  const std::vector<CheckResult> before = run_all(facts, options);
-  const std::vector<CheckResult> after = run_all(redacted, redacted_options);
+  const std::vector<CheckResult> before = run_all(facts, base);
+  const std::vector<CheckResult> after = run_all(redacted, base);
   ASSERT_EQ(before.size(), after.size());
   for (std::size_t i = 0; i < before.size(); ++i) {
     SCOPED_TRACE(before[i].id);
@@ -522,8 +517,8 @@ void expect_same_statuses(const Facts& facts, const ScopeOptions& base = default
         << "before: " << before[i].summary << "\nafter: " << after[i].summary;
     EXPECT_EQ(after[i].details.size(), before[i].details.size());
   }
-  const Report report_before = report_of(facts, Strict::no, options);
-  const Report report_after = report_of(redacted, Strict::no, redacted_options);
+  const Report report_before = report_of(facts, Strict::no, base);
+  const Report report_after = report_of(redacted, Strict::no, base);
   EXPECT_EQ(report_after.summary.ready, report_before.summary.ready);
   EXPECT_EQ(report_after.scope.tables, report_before.scope.tables);
   EXPECT_EQ(report_after.scope.schemas, report_before.scope.schemas);
@@ -534,7 +529,7 @@ void expect_same_statuses(const Facts& facts, const ScopeOptions& base = default
 
 TEST(Redact, ReadyClusterKeepsItsStatuses) {
   expect_same_statuses(FactsBuilder().build());
-  expect_same_statuses(FactsBuilder().slot_probe_ok(3).build(), deep_options());
+  expect_same_statuses(FactsBuilder().slot_probe_ok(3).build());
 }
 
 TEST(Redact, NamedClusterKeepsItsStatuses) { expect_same_statuses(named_facts()); }
@@ -587,7 +582,7 @@ TEST(Redact, BrokenClusterKeepsItsStatuses) {
                            .slot_probe_timed_out({OpenTransaction{7, "app", "client backend",
                                                                   "idle in transaction", 900, ""}})
                            .build(),
-                       deep_options());
+                       default_options());
 }
 
 TEST(Redact, FailedConnectionKeepsItsStatuses) {

@@ -166,20 +166,22 @@ TEST(ReplicationConnect, SameLoginRoleAddsNoDetail) {
 // --- replication.slot_probe
 
 TEST(SlotProbe, SkipsWithoutDeep) {
-  const CheckResult result = evaluate(kProbe, FactsBuilder().slot_probe_ok(4).build());
+  Facts facts = FactsBuilder().slot_probe_ok(4).build();
+  facts.deep = false;  // not asked for: what the probe found is not reported
+  const CheckResult result = evaluate(kProbe, facts);
   EXPECT_EQ(result.status, Status::skip);
   EXPECT_THAT(result.summary, HasSubstr("--deep"));
 }
 
 TEST(SlotProbe, SkipsWithDeepWhenNotAttempted) {
-  const CheckResult result = evaluate(kProbe, FactsBuilder().build(), deep_options());
+  const CheckResult result = evaluate(kProbe, FactsBuilder().deep().build());
   EXPECT_EQ(result.status, Status::skip);
   EXPECT_THAT(result.summary, HasSubstr("live server"));
 }
 
 TEST(SlotProbe, PassesWhenTheSlotWasCreatedPeekedAndDropped) {
   const CheckResult result =
-      evaluate(kProbe, FactsBuilder().slot_probe_ok(4).build(), deep_options());
+      evaluate(kProbe, FactsBuilder().slot_probe_ok(4).build());
   EXPECT_EQ(result.status, Status::pass);
   EXPECT_THAT(result.summary, HasSubstr("temporary pgoutput slot"));
   EXPECT_THAT(result.summary, HasSubstr("4 changes peeked through clickpipes_publication"));
@@ -195,7 +197,7 @@ TEST(SlotProbe, BlockedByATransactionFailsNamingItsPid) {
   blocker.age_seconds = 3 * 3600;
   blocker.query_start = "2026-11-25T09:00:00Z";
   const CheckResult result =
-      evaluate(kProbe, FactsBuilder().slot_probe_timed_out({blocker}).build(), deep_options());
+      evaluate(kProbe, FactsBuilder().slot_probe_timed_out({blocker}).build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("blocked by transaction pid 4242"));
   EXPECT_THAT(result.summary, HasSubstr("statement timeout"));
@@ -215,7 +217,7 @@ TEST(SlotProbe, BlockedBySeveralTransactionsNamesEveryPid) {
   second.pid = 202;
   second.age_seconds = 900;
   const CheckResult result = evaluate(
-      kProbe, FactsBuilder().slot_probe_timed_out({first, second}).build(), deep_options());
+      kProbe, FactsBuilder().slot_probe_timed_out({first, second}).build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("pid 101, 202"));
   EXPECT_EQ(result.details.size(), 2U);
@@ -224,7 +226,7 @@ TEST(SlotProbe, BlockedBySeveralTransactionsNamesEveryPid) {
 
 TEST(SlotProbe, TimedOutWithoutKnownBlockersSuggestsALongerTimeout) {
   const CheckResult result =
-      evaluate(kProbe, FactsBuilder().slot_probe_timed_out({}).build(), deep_options());
+      evaluate(kProbe, FactsBuilder().slot_probe_timed_out({}).build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("did not finish before the statement timeout"));
   EXPECT_THAT(remediation_text(result.remediation), HasSubstr("--statement-timeout"));
@@ -233,7 +235,7 @@ TEST(SlotProbe, TimedOutWithoutKnownBlockersSuggestsALongerTimeout) {
 TEST(SlotProbe, AnotherErrorFailsWithTheServersMessage) {
   const CheckResult result = evaluate(
       kProbe, FactsBuilder().slot_probe_failed("55000", "all replication slots are in use").build(),
-      deep_options());
+      default_options());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("the slot probe failed"));
   EXPECT_THAT(result.summary, HasSubstr("all replication slots are in use"));

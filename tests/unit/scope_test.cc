@@ -97,7 +97,7 @@ TEST(ResolveScope, TableOptionNarrowsToThatTable) {
 
 TEST(ResolveScope, SchemaAndTableOptionsAddUp) {
   const Facts facts = sample();
-  ScopeOptions options = with_schemas({"sales"});
+  ScopeRequest options = with_schemas({"sales"});
   options.tables = {"public.orders"};
   const Scope scope = resolve_scope(facts, options);
   EXPECT_THAT(table_names(facts, scope.tables),
@@ -127,7 +127,7 @@ TEST(ResolveScope, ARootInAnotherSchemaIsReachedFromItsPartition) {
 
 TEST(ResolveScope, ReportsMissingSchemasAndTablesAsWritten) {
   const Facts facts = sample();
-  ScopeOptions options = with_schemas({"nosuch"});
+  ScopeRequest options = with_schemas({"nosuch"});
   options.tables = {"public.nosuch", "\"Public\".\"Orders\""};
   const Scope scope = resolve_scope(facts, options);
   EXPECT_THAT(scope.missing_schemas, ElementsAre("nosuch"));

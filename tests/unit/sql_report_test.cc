@@ -145,8 +145,7 @@ TEST(SqlReport, HostileNamesCannotLeaveTheirComment) {
   facts.connection.dbname = "db" + payload;
   facts.connection.host = "host" + payload;
   facts.publication = "pub" + payload;
-  ScopeOptions options = default_options();
-  options.publication = "pub" + payload;
+  ScopeRequest options = default_options();
   options.tables = {"nosuch" + payload + ".t"};
   const Report report = report_of(facts, Strict::no, options);
   const std::string script = render_sql(report);

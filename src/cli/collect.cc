@@ -1,0 +1,69 @@
+// `cdc-preflight collect`: the facts gathered from a live server, as a JSON
+// snapshot (facts_version 1) for `check --from`, redacted on request.
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/run.h"
+#include "facts/redact.h"
+
+namespace cdcpreflight::cli {
+
+namespace {
+
+struct CollectOptions {
+  ConnectionFlags connection;
+  TargetFlags target;
+  ScopeRequest scope;  // accepted, as on check; a snapshot holds every table
+  std::string output;  // empty: stdout
+  bool redact = false;
+  int verbosity = 0;
+};
+
+class CollectCommand : public Command {
+ public:
+  void add_flags(CLI::App& app) override {
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app.footer(kFooter);
+    add_connection_flags(app, options_.connection);
+    add_scope_flags(app, options_.target, options_.scope);
+    app.add_option("-o,--output", options_.output, "Write the snapshot to FILE (default: stdout)")
+        ->group(kOutputGroup);
+    app.add_flag("--redact", options_.redact,
+                 "Replace host, database, role, schema and table names by stable placeholders")
+        ->group(kOutputGroup);
+    add_verbosity_flags(app, options_.verbosity);
+  }
+
+  [[nodiscard]] ExitCode run(const CLI::App& app) override {
+    if (const auto error = finish_flags(app, options_.connection, options_.target)) {
+      print_usage_error(*error);
+      return ExitCode::usage;
+    }
+    set_up_logging(options_.verbosity);
+    OutputFile file;
+    const std::optional<Facts> facts =
+        gather_live(options_.connection, options_.target, options_.output, file);
+    if (!facts) {
+      return ExitCode::usage;
+    }
+    const Facts snapshot = options_.redact ? redact(*facts) : *facts;
+    const std::string written =
+        nlohmann::json(snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
+    if (!write_output(options_.output, file, written)) {
+      return ExitCode::usage;
+    }
+    const bool connected =
+        facts->connection.connected && facts->connection.failure == ConnectionFailure::none;
+    return connected ? ExitCode::ready : ExitCode::connection;
+  }
+
+ private:
+  CollectOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_collect_command() { return std::make_unique<CollectCommand>(); }
+
+}  // namespace cdcpreflight::cli

@@ -1,0 +1,102 @@
+#include "cli/flags.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "checks/scope_names.h"
+
+namespace cdcpreflight::cli {
+
+void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
+  app.add_option("-h,--host", flags.connect.host, "Database server host or socket directory")
+      ->group(kConnectionGroup);
+  app.add_option("-p,--port", flags.port, "Database server port")->group(kConnectionGroup);
+  app.add_option("-U,--username", flags.connect.username, "Database user name")
+      ->group(kConnectionGroup);
+  app.add_option("-d,--dbname", flags.connect.dbname,
+                 "Database name, conninfo string or postgres:// URI")
+      ->group(kConnectionGroup);
+  app.add_flag("-w,--no-password")
+      ->description("Never prompt for a password (the default)")
+      ->group(kConnectionGroup);
+  app.add_flag("-W,--password", flags.prompt_password, "Prompt for a password (no echo)")
+      ->group(kConnectionGroup);
+  app.add_option("--connect-timeout", flags.connect.connect_timeout_seconds,
+                 "Seconds allowed to connect")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str()
+      ->group(kConnectionGroup);
+  app.add_option("--statement-timeout", flags.statement_timeout_seconds,
+                 "Seconds allowed for each of the tool's queries")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str()
+      ->group(kConnectionGroup);
+}
+
+void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope) {
+  app.add_option("--user", target.user,
+                 "Role ClickPipes will connect as (default: the login role)")
+      ->group(kScopeGroup);
+  app.add_option("--publication", target.publication, "Publication ClickPipes will use")
+      ->capture_default_str()
+      ->group(kScopeGroup);
+  app.add_option("--schema", scope.schemas, "Only tables of this schema (repeatable)")
+      ->group(kScopeGroup);
+  app.add_option("--table", scope.tables, "Only this SCHEMA.TABLE (repeatable)")
+      ->check([](const std::string& value) -> std::string {
+        return parse_table_name(value) ? "" : "expected SCHEMA.TABLE (quote parts with \"…\")";
+      })
+      ->group(kScopeGroup);
+  app.add_option("--long-tx-minutes", scope.long_tx_minutes,
+                 "Age at which an open or prepared transaction is reported")
+      ->check(CLI::Range(0, 10080))
+      ->capture_default_str()
+      ->group(kScopeGroup);
+  app.add_flag("--deep", target.deep,
+               "Also create and drop a temporary replication slot (replication.slot_probe)")
+      ->group(kScopeGroup);
+  app.add_option("--skip", scope.skip, "Do not run this check id (repeatable)")
+      ->check([](const std::string& value) -> std::string {
+        return find_check(value) != nullptr ? "" : "no such check: " + value;
+      })
+      ->group(kScopeGroup);
+}
+
+void add_verbosity_flags(CLI::App& app, int& verbosity) {
+  app.add_flag_function(
+         "-q,--quiet", [&verbosity](std::int64_t) { verbosity = -1; }, "Only errors on stderr")
+      ->group(kOutputGroup);
+  app.add_flag_function(
+         "-v,--verbose",
+         [&verbosity](std::int64_t count) { verbosity = static_cast<int>(count); },
+         "Diagnostics on stderr (-vv: every query)")
+      ->group(kOutputGroup);
+}
+
+std::optional<std::string> finish_flags(const CLI::App& app, ConnectionFlags& flags,
+                                        TargetFlags& target) {
+  target.publication_given = app.count("--publication") > 0;
+  if (flags.port.empty()) {
+    return std::nullopt;
+  }
+  int number = 0;
+  const std::string& port = flags.port;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535) {
+    return fmt::format("--port: not a port number: {}", port);
+  }
+  flags.connect.port = port;
+  return std::nullopt;
+}
+
+GatherOptions gather_options(const ConnectionFlags& connection, const TargetFlags& target) {
+  GatherOptions options;
+  options.user = target.user;
+  options.publication = target.publication;
+  options.statement_timeout_seconds = connection.statement_timeout_seconds;
+  options.deep = target.deep;
+  return options;
+}
+
+}  // namespace cdcpreflight::cli

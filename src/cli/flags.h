@@ -1,0 +1,54 @@
+// The flags that check and collect share, each group a struct of its own, and
+// the functions that declare them to CLI11 (in help order).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cdcpreflight/check.h"
+#include "cdcpreflight/gather.h"
+
+namespace cdcpreflight::cli {
+
+inline constexpr const char* kConnectionGroup = "Connection";
+inline constexpr const char* kScopeGroup = "Scope";
+inline constexpr const char* kOutputGroup = "Output";
+
+// Exit codes of ../shared/SPEC.md (130/143 come from the signal handler).
+enum class ExitCode : int { ready = 0, not_ready = 1, usage = 2, connection = 3 };
+
+// CONNECTION: psql's flags; what is not given comes from libpq.
+struct ConnectionFlags {
+  ConnectOptions connect;
+  std::string port;  // checked once parsed (finish_connection_flags)
+  bool prompt_password = false;
+  int statement_timeout_seconds = 30;
+};
+
+// What gather is asked for: the role to evaluate, the publication, the probe.
+struct TargetFlags {
+  std::string user;  // empty: the login role
+  std::string publication = "clickpipes_publication";
+  bool publication_given = false;
+  bool deep = false;
+};
+
+void add_connection_flags(CLI::App& app, ConnectionFlags& flags);
+// --user and --publication, then the scope (--schema, --table,
+// --long-tx-minutes), --deep and --skip.
+void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope);
+// -q and -v: -1 quiet, 0 default, 1+ verbose.
+void add_verbosity_flags(CLI::App& app, int& verbosity);
+
+// After parsing: the port checked, whether --publication was named. Returns
+// the usage error, if any.
+[[nodiscard]] std::optional<std::string> finish_flags(const CLI::App& app, ConnectionFlags& flags,
+                                                      TargetFlags& target);
+
+[[nodiscard]] GatherOptions gather_options(const ConnectionFlags& connection,
+                                           const TargetFlags& target);
+
+}  // namespace cdcpreflight::cli
