@@ -7,23 +7,13 @@
 #include <vector>
 
 #include "cdcpreflight/facts.h"
+#include "cdcpreflight/remediation.h"
 
 namespace cdcpreflight {
 
 enum class Status { pass, warn, fail, skip, error };
 
 [[nodiscard]] const char* to_string(Status status);
-
-struct Remediation {
-  std::vector<std::string> sql;       // runnable statements, identifiers quoted
-  std::vector<std::string> steps;     // console / parameter-group / operational steps
-  std::vector<std::string> commands;  // shell commands (AWS CLI, pg_ctl)
-  std::string docs;                   // a documentation link
-
-  [[nodiscard]] bool empty() const {
-    return sql.empty() && steps.empty() && commands.empty() && docs.empty();
-  }
-};
 
 struct CheckResult {
   std::string id;

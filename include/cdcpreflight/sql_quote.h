@@ -17,4 +17,9 @@ namespace cdcpreflight {
 // backslash (standard_conforming_strings is on in every supported version).
 [[nodiscard]] std::string quote_literal(std::string_view value);
 
+// A name as a user reads it: bare when it is a plain lower-case identifier,
+// quoted otherwise ("We""ird"."Table").
+[[nodiscard]] std::string display_identifier(std::string_view name);
+[[nodiscard]] std::string display_name(std::string_view schema, std::string_view name);
+
 }  // namespace cdcpreflight

@@ -11,16 +11,11 @@
 #include <cctype>
 #include <vector>
 
+#include "util/text.h"
+
 namespace cdcpreflight {
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string lowered(text);
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lowered;
-}
 
 std::vector<std::string> split_labels(std::string_view host) {
   std::vector<std::string> labels;
@@ -49,10 +44,6 @@ bool is_ip_literal(std::string_view host) {
          inet_pton(AF_INET6, text.c_str(), address.data()) == 1;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 // Classifies <first>.<kind_label>… given the labels before the region.
 Endpoint classify_rds(const std::vector<std::string>& labels, std::size_t kind_index,
                       std::string region) {
@@ -60,15 +51,15 @@ Endpoint classify_rds(const std::vector<std::string>& labels, std::size_t kind_i
   Endpoint endpoint;
   endpoint.region = std::move(region);
   endpoint.identifier = labels.front();
-  if (starts_with(kind_label, "cluster-ro-")) {
+  if (kind_label.starts_with("cluster-ro-")) {
     endpoint.kind = EndpointKind::cluster_reader;
-  } else if (starts_with(kind_label, "cluster-custom-")) {
+  } else if (kind_label.starts_with("cluster-custom-")) {
     endpoint.kind = EndpointKind::cluster_custom;
-  } else if (starts_with(kind_label, "cluster-")) {
+  } else if (kind_label.starts_with("cluster-")) {
     endpoint.kind = EndpointKind::cluster_writer;
-  } else if (starts_with(kind_label, "proxy-")) {
+  } else if (kind_label.starts_with("proxy-")) {
     endpoint.kind = EndpointKind::proxy;
-  } else if (starts_with(kind_label, "shardgrp-")) {
+  } else if (kind_label.starts_with("shardgrp-")) {
     endpoint.kind = EndpointKind::shard_group;
   } else if (kind_index == 1) {
     endpoint.kind = EndpointKind::instance;
@@ -107,7 +98,7 @@ Endpoint classify_host(std::string_view host) {
   if (n >= 6 && ends_with_labels({"rds", "amazonaws", "com"})) {
     const std::string& region = labels[n - 4];
     if (region == "global") {
-      if (starts_with(labels[n - 5], "global-")) {
+      if (labels[n - 5].starts_with("global-")) {
         return Endpoint{EndpointKind::global_writer, labels.front(), {}};
       }
       return Endpoint{};

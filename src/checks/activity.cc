@@ -7,6 +7,7 @@
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
+#include "remediation/docs.h"
 #include "util/bytes.h"
 
 namespace cdcpreflight::checks {
@@ -109,7 +110,7 @@ CheckResult inactive_slots(const Facts& facts, const Scope& /*scope*/) {
     return make_result(Status::pass, fmt::format("no inactive replication slot ({} in all)",
                                                  facts.activity.slots.size()));
   }
-  fix.docs = "https://www.postgresql.org/docs/current/view-pg-replication-slots.html";
+  fix.docs = kReplicationSlotsDocs;
   std::string summary =
       fmt::format("{} inactive or invalidated: {} WAL and a place that ClickPipes may need",
                   count_of(details.size(), "replication slot is", "replication slots are"),

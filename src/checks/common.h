@@ -7,6 +7,7 @@
 
 #include "cdcpreflight/check.h"
 #include "cdcpreflight/facts.h"
+#include "cdcpreflight/sql_quote.h"
 
 namespace cdcpreflight {
 
@@ -14,10 +15,7 @@ namespace cdcpreflight {
                                       std::vector<std::string> details = {},
                                       Remediation remediation = {});
 
-// A name as a user reads it: bare when it is a plain lower-case identifier,
-// quoted otherwise ("We""ird"."Table").
-[[nodiscard]] std::string display_identifier(std::string_view name);
-[[nodiscard]] std::string display_name(std::string_view schema, std::string_view name);
+// display_name (cdcpreflight/sql_quote.h) of a table.
 [[nodiscard]] std::string display_name(const TableFacts& table);
 
 // "1 table" / "3 tables"

@@ -2,11 +2,12 @@
 // fix points at the right layer (DNS, network, pg_hba, TLS, database).
 #include <fmt/format.h>
 
-#include "aws/parameters.h"
 #include "cdcpreflight/endpoint.h"
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
+#include "remediation/docs.h"
+#include "remediation/parameters.h"
 
 namespace cdcpreflight::checks {
 
@@ -158,9 +159,7 @@ CheckResult failure(const Facts& facts) {
       fix.steps = {
           "Download the RDS CA bundle and verify the server with it: "
           "sslmode=verify-full sslrootcert=/path/global-bundle.pem."};
-      fix.commands = {
-          "curl -sSo global-bundle.pem "
-          "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"};
+      fix.commands = {kRdsCaBundleCommand};
       break;
     case ConnectionFailure::database_missing:
       summary = fmt::format("database {} does not exist on {}", connection.dbname, target);
@@ -229,15 +228,13 @@ CheckResult connection_tls(const Facts& facts, const Scope& /*scope*/) {
     fix.steps = {
         "Verify the server against the RDS CA bundle: connect with sslmode=verify-full "
         "sslrootcert=/path/global-bundle.pem (or PGSSLMODE / PGSSLROOTCERT)."};
-    fix.commands = {
-        "curl -sSo global-bundle.pem "
-        "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"};
-    fix.docs = "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.SSL.html";
+    fix.commands = {kRdsCaBundleCommand};
+    fix.docs = kAuroraTlsDocs;
   } else {
     fix.steps = {
         "Enable TLS on the server (ssl = on with a certificate) and connect with "
         "sslmode=verify-full and sslrootcert= the CA that signed it."};
-    fix.docs = "https://www.postgresql.org/docs/current/libpq-ssl.html";
+    fix.docs = kLibpqTlsDocs;
   }
   if (!connection.ssl_in_use) {
     return make_result(Status::warn,

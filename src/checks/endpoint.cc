@@ -10,7 +10,7 @@
 #include "cdcpreflight/endpoint.h"
 #include "checks/checks.h"
 #include "checks/common.h"
-#include "checks/docs.h"
+#include "remediation/docs.h"
 
 namespace cdcpreflight::checks {
 

@@ -12,7 +12,7 @@
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
-#include "checks/docs.h"
+#include "remediation/docs.h"
 
 namespace cdcpreflight::checks {
 
@@ -168,7 +168,7 @@ CheckResult default_privileges(const Facts& facts, const Scope& scope) {
   fix.steps.push_back(
       "ALTER DEFAULT PRIVILEGES FOR ROLE needs membership in that role (or superuser); run "
       "each statement as that owner otherwise.");
-  fix.docs = "https://www.postgresql.org/docs/current/sql-alterdefaultprivileges.html";
+  fix.docs = kDefaultPrivilegesDocs;
   std::string summary = fmt::format(
       "tables created later by {} will not be readable by {}",
       count_of(details.size(), "owner in a scoped schema", "owners in scoped schemas"), role.name);

@@ -12,7 +12,7 @@
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
-#include "checks/docs.h"
+#include "remediation/docs.h"
 
 namespace cdcpreflight::checks {
 
@@ -117,9 +117,8 @@ CheckResult publication_exists(const Facts& facts, const Scope& scope) {
   } else {
     fix.steps.push_back("No table is in scope: check the --schema and --table names.");
   }
-  return make_result(Status::fail,
-                     fmt::format("publication {} does not exist", facts.publication), {},
-                     std::move(fix));
+  return make_result(Status::fail, fmt::format("publication {} does not exist", facts.publication),
+                     {}, std::move(fix));
 }
 
 CheckResult publication_tables(const Facts& facts, const Scope& scope) {

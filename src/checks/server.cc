@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "aws/parameters.h"
 #include "checks/checks.h"
 #include "checks/common.h"
+#include "remediation/parameters.h"
 
 namespace cdcpreflight::checks {
 

@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "aws/parameters.h"
 #include "checks/checks.h"
 #include "checks/common.h"
-#include "checks/docs.h"
+#include "remediation/docs.h"
+#include "remediation/parameters.h"
 
 namespace cdcpreflight::checks {
 

@@ -11,7 +11,7 @@
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
-#include "checks/docs.h"
+#include "remediation/docs.h"
 
 namespace cdcpreflight::checks {
 
@@ -163,7 +163,7 @@ CheckResult unlogged(const Facts& facts, const Scope& scope) {
   fix.steps.push_back(
       "SET LOGGED rewrites the table under an ACCESS EXCLUSIVE lock: plan a window for large "
       "tables, then add it to the publication (publication.tables).");
-  fix.docs = "https://www.postgresql.org/docs/current/sql-altertable.html";
+  fix.docs = kAlterTableDocs;
   std::string summary = fmt::format("{} UNLOGGED: {} never replicated",
                                     count_of(details.size(), "table is", "tables are"),
                                     details.size() == 1 ? "it is" : "they are");
@@ -201,7 +201,7 @@ CheckResult row_security(const Facts& facts, const Scope& scope) {
   fix.steps.push_back(fmt::format(
       "Or let the role bypass every policy: ALTER ROLE {} BYPASSRLS (needs a superuser).",
       quote_identifier(role.name)));
-  fix.docs = "https://www.postgresql.org/docs/current/ddl-rowsecurity.html";
+  fix.docs = kRowSecurityDocs;
   std::string summary =
       fmt::format("{} row-level security that {} does not bypass: rows would be silently missing",
                   count_of(details.size(), "table has", "tables have"), role.name);

@@ -35,7 +35,7 @@ struct CheckOptions {
   ConnectionFlags connection;
   TargetFlags target;
   ScopeRequest scope;
-  std::string from;    // evaluate this snapshot instead of a live server
+  std::string from;  // evaluate this snapshot instead of a live server
   Format format = Format::text;
   std::string output;  // empty: stdout
   ColorChoice color = ColorChoice::automatic;

@@ -27,8 +27,7 @@ constexpr std::array kCommands{
                  "Write the facts gathered from a live database as a JSON snapshot, for "
                  "`check --from` (e.g. by support)",
                  make_collect_command},
-    CommandEntry{"checks", "List the checks, their ids and what they verify",
-                 make_checks_command},
+    CommandEntry{"checks", "List the checks, their ids and what they verify", make_checks_command},
 };
 
 bool is_command(std::string_view arg) {

@@ -35,8 +35,7 @@ void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
 }
 
 void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope) {
-  app.add_option("--user", target.user,
-                 "Role ClickPipes will connect as (default: the login role)")
+  app.add_option("--user", target.user, "Role ClickPipes will connect as (default: the login role)")
       ->group(kScopeGroup);
   app.add_option("--publication", target.publication, "Publication ClickPipes will use")
       ->capture_default_str()
@@ -68,8 +67,7 @@ void add_verbosity_flags(CLI::App& app, int& verbosity) {
          "-q,--quiet", [&verbosity](std::int64_t) { verbosity = -1; }, "Only errors on stderr")
       ->group(kOutputGroup);
   app.add_flag_function(
-         "-v,--verbose",
-         [&verbosity](std::int64_t count) { verbosity = static_cast<int>(count); },
+         "-v,--verbose", [&verbosity](std::int64_t count) { verbosity = static_cast<int>(count); },
          "Diagnostics on stderr (-vv: every query)")
       ->group(kOutputGroup);
 }

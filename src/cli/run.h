@@ -65,8 +65,7 @@ class OutputFile {
 // usage error printed, when the run cannot start.
 [[nodiscard]] std::optional<Facts> gather_live(ConnectionFlags& connection,
                                                const TargetFlags& target,
-                                               const std::string& output_path,
-                                               OutputFile& output);
+                                               const std::string& output_path, OutputFile& output);
 
 // Async-signal-safe, for the SIGINT/SIGTERM handler: empties the -o file when
 // the report in it is not yet whole, so an interrupted run leaves no report

@@ -3,7 +3,7 @@
 
 #include "cdcpreflight/endpoint.h"
 #include "cdcpreflight/report.h"
-#include "checks/common.h"
+#include "cdcpreflight/sql_quote.h"
 #include "version.h"
 
 namespace cdcpreflight {
@@ -68,7 +68,7 @@ ReportScope make_scope(const Facts& facts, const Scope& scope) {
   std::vector<TableSize> sizes;
   for (const auto& [index, bytes] : bytes_by_table) {
     summary.estimated_bytes = add_bytes(summary.estimated_bytes, bytes);
-    sizes.push_back({display_name(facts.tables[index]), bytes});
+    sizes.push_back({display_name(facts.tables[index].schema, facts.tables[index].name), bytes});
   }
   const std::size_t shown = std::min(kLargestTables, sizes.size());
   std::partial_sort(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(shown), sizes.end(),

@@ -28,4 +28,28 @@ std::string quote_qualified(std::string_view schema, std::string_view name) {
 
 std::string quote_literal(std::string_view value) { return quote_with(value, '\''); }
 
+namespace {
+
+bool is_plain_identifier(std::string_view name) {
+  if (name.empty() || !((name.front() >= 'a' && name.front() <= 'z') || name.front() == '_')) {
+    return false;
+  }
+  for (const char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string display_identifier(std::string_view name) {
+  return is_plain_identifier(name) ? std::string(name) : quote_identifier(name);
+}
+
+std::string display_name(std::string_view schema, std::string_view name) {
+  return display_identifier(schema) + "." + display_identifier(name);
+}
+
 }  // namespace cdcpreflight

@@ -1,10 +1,10 @@
-#include "aws/parameters.h"
+#include "remediation/parameters.h"
 
 #include <fmt/format.h>
 
 #include "cdcpreflight/endpoint.h"
 #include "cdcpreflight/sql_quote.h"
-#include "checks/docs.h"
+#include "remediation/docs.h"
 
 namespace cdcpreflight {
 

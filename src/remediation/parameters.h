@@ -7,8 +7,8 @@
 #include <span>
 #include <string>
 
-#include "cdcpreflight/check.h"
 #include "cdcpreflight/facts.h"
+#include "cdcpreflight/remediation.h"
 
 namespace cdcpreflight {
 
