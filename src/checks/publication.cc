@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/settings.h"
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
@@ -21,12 +22,10 @@ namespace {
 // Statements list at most this many tables, so a fix stays reviewable.
 constexpr std::size_t kTablesPerStatement = 50;
 
-constexpr int kPartitionedPublicationsFrom = 130000;
-
 // The tables a publication must hold for the scope: the scoped tables, or
 // before PostgreSQL 13 the leaf partitions in place of a partitioned table.
 std::vector<const TableFacts*> publishable_tables(const Facts& facts, const Scope& scope) {
-  const bool leaves_only = facts.server.version_num < kPartitionedPublicationsFrom;
+  const bool leaves_only = !capabilities_of(facts.server).publishes_partitioned_tables;
   std::set<std::pair<std::string, std::string>> partitioned_roots;
   std::vector<const TableFacts*> tables;
   for (const std::size_t index : scope.tables) {
@@ -93,7 +92,7 @@ CheckResult publication_exists(const Facts& facts, const Scope& scope) {
     return table->kind == TableKind::partitioned;
   });
   const std::string options =
-      partitioned && facts.server.version_num >= kPartitionedPublicationsFrom
+      partitioned && capabilities_of(facts.server).publishes_partitioned_tables
           ? " WITH (publish_via_partition_root = true)"
           : "";
   Remediation fix;
@@ -218,7 +217,7 @@ CheckResult publication_partitions(const Facts& facts, const Scope& scope) {
   if (partitioned.empty()) {
     return make_result(Status::pass, "no partitioned table in scope");
   }
-  if (facts.server.version_num < kPartitionedPublicationsFrom) {
+  if (!capabilities_of(facts.server).publishes_partitioned_tables) {
     return make_result(Status::skip,
                        "publish_via_partition_root exists from PostgreSQL 13: partitions are "
                        "published as themselves");

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/settings.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 #include "remediation/docs.h"
@@ -16,19 +17,6 @@
 namespace cdcpreflight::checks {
 
 namespace {
-
-const Setting* find_setting(const Facts& facts, const std::string& name) {
-  const auto found = facts.server.settings.find(name);
-  return found == facts.server.settings.end() ? nullptr : &found->second;
-}
-
-bool is_on(const Setting* setting) {
-  if (setting == nullptr) {
-    return false;
-  }
-  const std::string& value = setting->value;
-  return value == "on" || value == "1" || value == "true" || value == "yes";
-}
 
 // "60s", "5min", "0"
 std::string format_milliseconds(long long ms) {
@@ -47,14 +35,14 @@ std::string format_milliseconds(long long ms) {
 }  // namespace
 
 CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
-  const Setting* wal_level = find_setting(facts, "wal_level");
-  const Setting* rds_flag = find_setting(facts, "rds.logical_replication");
-  const std::string level = wal_level != nullptr ? wal_level->value : "unknown";
+  const ServerSettings settings = settings_of(facts.server);
+  const std::string level = settings.wal_level.value.value_or("unknown");
   const bool logical = level == "logical";
-  const bool pending = wal_level != nullptr && wal_level->pending_restart;
+  const bool pending = settings.wal_level.pending_restart;
+  const bool rds_flag_on = settings.rds_logical_replication.value.value_or(false);
   const bool aws = is_aws(facts);
 
-  if (logical && !pending && (!aws || is_on(rds_flag))) {
+  if (logical && !pending && (!aws || rds_flag_on)) {
     return make_result(Status::pass, aws ? "wal_level = logical, rds.logical_replication = on"
                                          : "wal_level = logical");
   }
@@ -65,7 +53,7 @@ CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
                        {"pg_settings.pending_restart is true for wal_level"},
                        reboot_remediation(facts));
   }
-  if (!logical && ((aws && is_on(rds_flag)) || pending)) {
+  if (!logical && ((aws && rds_flag_on) || pending)) {
     return make_result(
         Status::fail,
         fmt::format("reboot pending: logical replication is configured but not in effect "
@@ -89,20 +77,16 @@ CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
 }
 
 CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
-  const Setting* setting = find_setting(facts, "wal_sender_timeout");
-  if (setting == nullptr) {
+  const TypedSetting<std::chrono::milliseconds> setting =
+      settings_of(facts.server).wal_sender_timeout;
+  if (!setting.present) {
     return make_result(Status::error, "wal_sender_timeout is not in pg_settings");
   }
-  long long ms = 0;
-  const std::string& value = setting->value;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
-  if (ec != std::errc{} || end != value.data() + value.size()) {
+  if (!setting.value) {
     return make_result(Status::error,
-                       fmt::format("wal_sender_timeout has an unexpected value {}", value));
+                       fmt::format("wal_sender_timeout has an unexpected value {}", setting.text));
   }
-  if (setting->unit == "s") {
-    ms *= 1000;
-  }
+  const long long ms = setting.value->count();
   if (ms == 0) {
     return make_result(Status::pass, "wal_sender_timeout is 0");
   }
@@ -136,29 +120,12 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
 
 namespace cdcpreflight::checks {
 
-namespace {
-
-std::optional<long long> integer_setting(const Facts& facts, const std::string& name) {
-  const Setting* setting = find_setting(facts, name);
-  if (setting == nullptr) {
-    return std::nullopt;
-  }
-  long long value = 0;
-  const std::string& text = setting->value;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-}  // namespace
-
 // `settings.replication_capacity`: ClickPipes needs one replication slot and
 // one WAL sender of its own; both are capped by static parameters.
 CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
-  const auto max_slots = integer_setting(facts, "max_replication_slots");
-  const auto max_senders = integer_setting(facts, "max_wal_senders");
+  const ServerSettings settings = settings_of(facts.server);
+  const std::optional<std::int64_t> max_slots = settings.max_replication_slots.value;
+  const std::optional<std::int64_t> max_senders = settings.max_wal_senders.value;
   if (!max_slots || !max_senders) {
     return make_result(Status::error, "max_replication_slots or max_wal_senders is unreadable");
   }
@@ -182,7 +149,7 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
   }
   std::vector<ParameterChange> changes;
   if (free_slots < 2) {
-    const std::string value = std::to_string(std::max(*max_slots, used_slots) + 10);
+    const std::string value = std::to_string(std::max<long long>(*max_slots, used_slots) + 10);
     changes.push_back({"max_replication_slots", value, value});
   }
   if (free_senders < 2) {
@@ -207,12 +174,13 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
 // `settings.wal_retention`: a slot that falls further behind than
 // max_slot_wal_keep_size is invalidated, and ClickPipes must resync from scratch.
 CheckResult wal_retention(const Facts& facts, const Scope& /*scope*/) {
-  if (facts.server.version_num < 130000) {
+  if (!capabilities_of(facts.server).limits_slot_wal) {
     return make_result(Status::skip,
                        "max_slot_wal_keep_size exists from PostgreSQL 13: slots keep all the WAL "
                        "they need");
   }
-  const auto megabytes = integer_setting(facts, "max_slot_wal_keep_size");
+  const std::optional<std::int64_t> megabytes =
+      settings_of(facts.server).max_slot_wal_keep_size_mb.value;
   if (!megabytes) {
     return make_result(Status::error, "max_slot_wal_keep_size is unreadable");
   }
