@@ -103,7 +103,7 @@ struct TableFacts {
   bool has_replica_identity_index = false;  // an index marked indisreplident exists
   bool select = false;                      // has_table_privilege(role, table, 'SELECT')
   bool published = false;                   // listed in the publication, or its schema is (PG15+)
-  std::int64_t bytes = 0;                   // pg_total_relation_size
+  std::int64_t bytes = 0;                   // the table and its TOAST table, from relpages
   bool has_toastable_columns = false;       // a column whose storage is not plain
   bool row_security = false;                // relrowsecurity
   bool force_row_security = false;          // relforcerowsecurity
@@ -195,6 +195,10 @@ struct PublicationFacts {
   bool via_root = false;             // publish_via_partition_root (PG13+)
   std::vector<std::string> schemas;  // FOR TABLES IN SCHEMA (PG15+)
 };
+
+// SQLSTATEs the tool tells apart.
+inline constexpr std::string_view kQueryCanceled = "57014";  // statement_timeout, a cancel
+inline constexpr std::string_view kInsufficientPrivilege = "42501";
 
 // A gathering query that did not complete: the checks that need its facts say
 // `error` with this message instead of guessing.

@@ -245,11 +245,11 @@ const std::vector<CheckDefinition>& definitions() {
 }
 
 std::string explain(const QueryError& error, FactGroup group) {
-  if (error.sqlstate == "42501") {
+  if (error.sqlstate == kInsufficientPrivilege) {
     return fmt::format("the role may not read the {} catalogs: {}", to_string(group),
                        error.message);
   }
-  if (error.sqlstate == "57014") {
+  if (error.sqlstate == kQueryCanceled) {
     return fmt::format(
         "reading the {} catalogs hit the statement timeout (a lock held by "
         "another session?): {}",

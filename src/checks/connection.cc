@@ -8,6 +8,7 @@
 #include "checks/common.h"
 #include "remediation/docs.h"
 #include "remediation/parameters.h"
+#include "util/text.h"
 
 namespace cdcpreflight::checks {
 
@@ -37,22 +38,18 @@ const char* to_string(Refusal refusal) {
   return "unknown";
 }
 
-bool mentions(std::string_view text, std::string_view part) {
-  return text.find(part) != std::string_view::npos;
-}
-
 Refusal refusal_of(std::string_view message) {
-  if (mentions(message, "is not permitted to log in")) {
+  if (contains(message, "is not permitted to log in")) {
     return Refusal::login_not_allowed;
   }
-  if (mentions(message, "pg_hba.conf")) {
+  if (contains(message, "pg_hba.conf")) {
     return Refusal::pg_hba;
   }
-  if (mentions(message, "password authentication failed") ||
-      mentions(message, "no password supplied")) {
+  if (contains(message, "password authentication failed") ||
+      contains(message, "no password supplied")) {
     return Refusal::password;
   }
-  if (mentions(message, "role \"") && mentions(message, "does not exist")) {
+  if (contains(message, "role \"") && contains(message, "does not exist")) {
     return Refusal::role_missing;
   }
   return Refusal::unknown;

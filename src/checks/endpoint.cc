@@ -2,15 +2,13 @@
 // must survive failover, so ClickPipes should connect through an endpoint that
 // follows the writer: the cluster endpoint (or a Global Database writer
 // endpoint). Reader endpoints and RDS Proxy cannot carry replication.
-#include <algorithm>
-#include <cctype>
-
 #include <fmt/format.h>
 
 #include "cdcpreflight/endpoint.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 #include "remediation/docs.h"
+#include "util/text.h"
 
 namespace cdcpreflight::checks {
 
@@ -20,9 +18,7 @@ Remediation use_cluster_endpoint(const Facts& facts, const Endpoint& endpoint) {
   Remediation fix;
   const std::string& host = facts.connection.host;
   if (endpoint.kind == EndpointKind::cluster_reader) {
-    std::string writer = host;
-    std::transform(writer.begin(), writer.end(), writer.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string writer = lowercase(host);
     if (const std::size_t at = writer.find(".cluster-ro-"); at != std::string::npos) {
       writer.replace(at, 12, ".cluster-");
       fix.steps.push_back(fmt::format("Connect to the cluster (writer) endpoint {}.", writer));

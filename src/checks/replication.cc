@@ -8,14 +8,11 @@
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
+#include "util/text.h"
 
 namespace cdcpreflight::checks {
 
 namespace {
-
-bool contains(const std::string& text, std::string_view part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string live_only() { return "needs a live server (not checked from a snapshot)"; }
 
@@ -73,7 +70,7 @@ CheckResult replication_connect(const Facts& facts, const Scope& /*scope*/) {
                        std::move(details));
   } else if (contains(message, "too many")) {
     summary = "the server had no connection slot free (max_connections or the role's limit)";
-  } else if (probe.sqlstate == "42501" || contains(message, "permission denied") ||
+  } else if (probe.sqlstate == kInsufficientPrivilege || contains(message, "permission denied") ||
              contains(message, "must be superuser or replication role") ||
              contains(message, "REPLICATION")) {
     summary = fmt::format("{} may not open a replication connection", login);

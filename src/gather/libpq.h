@@ -20,10 +20,6 @@ struct PgResultDeleter {
 using PgConn = std::unique_ptr<PGconn, PgConnDeleter>;
 using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
 
-// SQLSTATEs the tool tells apart.
-inline constexpr std::string_view kQueryCanceled = "57014";  // statement_timeout, a cancel
-inline constexpr std::string_view kInsufficientPrivilege = "42501";
-
 [[nodiscard]] inline std::string value_or_empty(const char* value) {
   return value != nullptr ? value : "";
 }
