@@ -312,7 +312,8 @@ TEST(JUnitReport, IsWellFormedWithHostileNames) {
   }
 }
 
-TEST(JUnitReport, ControlCharactersInNamesAreLeftOut) {
+// The checks name such a table in its U&"…" form, the control characters as escapes.
+TEST(JUnitReport, ControlCharactersInNamesAreShownEscaped) {
   const Facts facts = FactsBuilder()
                           .table("public",
                                  "esc\x1b[31mred\x01\x0b"
@@ -324,7 +325,8 @@ TEST(JUnitReport, ControlCharactersInNamesAreLeftOut) {
   const XmlElement* identity = testcase(suite_of(root), "tables.replica_identity");
   ASSERT_NE(identity, nullptr);
   ASSERT_EQ(identity->all("failure").size(), 1U);
-  EXPECT_THAT(identity->all("failure")[0]->text, HasSubstr("esc[31mredend"));
+  EXPECT_THAT(identity->all("failure")[0]->text,
+              HasSubstr(R"(U&"esc\001B[31mred\0001\000Bend")"));
 }
 
 // A database whose encoding is SQL_ASCII holds names that are not UTF-8; the
@@ -418,7 +420,8 @@ TEST(JUnitReport, AFailingCheckIsAFailureWithItsSummaryDetailsAndFix) {
   EXPECT_THAT(identity->all("failure").at(0)->text, HasSubstr(R"(public."we""ird <&> name")"));
   const XmlElement* select = testcase(suite_of(root), "grants.table_select");
   ASSERT_NE(select, nullptr);
-  EXPECT_THAT(select->all("failure").at(0)->text, HasSubstr("two\nlines 100%,\r: done"));
+  EXPECT_THAT(select->all("failure").at(0)->text,
+              HasSubstr(R"(U&"two\000Alines 100%,\000D: done")"));
 }
 
 TEST(JUnitReport, ASkippedCheckIsSkipped) {
