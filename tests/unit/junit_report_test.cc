@@ -312,8 +312,9 @@ TEST(JUnitReport, IsWellFormedWithHostileNames) {
   }
 }
 
-// The checks name such a table in its U&"…" form, the control characters as escapes.
-TEST(JUnitReport, ControlCharactersInNamesAreShownEscaped) {
+// As in the text report, they are shown as escapes rather than dropped: here
+// as the checks write the name (U&"…"), and a server string through printable().
+TEST(JUnitReport, ControlCharactersAreShownEscaped) {
   const Facts facts = FactsBuilder()
                           .table("public",
                                  "esc\x1b[31mred\x01\x0b"
@@ -325,8 +326,15 @@ TEST(JUnitReport, ControlCharactersInNamesAreShownEscaped) {
   const XmlElement* identity = testcase(suite_of(root), "tables.replica_identity");
   ASSERT_NE(identity, nullptr);
   ASSERT_EQ(identity->all("failure").size(), 1U);
-  EXPECT_THAT(identity->all("failure")[0]->text,
-              HasSubstr(R"(U&"esc\001B[31mred\0001\000Bend")"));
+  EXPECT_THAT(identity->all("failure")[0]->text, HasSubstr(R"(U&"esc\001B[31mred\0001\000Bend")"));
+
+  const Facts refused =
+      FactsBuilder().replication_connect_failed("28000", "no\x1b[31m entry\x01\x0b\r").build();
+  const XmlElement root_refused = parse(render_junit(report_of(refused), Strict::no));
+  const XmlElement* connect = testcase(suite_of(root_refused), "replication.connect");
+  ASSERT_NE(connect, nullptr);
+  ASSERT_EQ(connect->all("failure").size(), 1U);
+  EXPECT_THAT(connect->all("failure")[0]->text, HasSubstr(R"(no\x1b[31m entry\x01\x0b\x0d)"));
 }
 
 // A database whose encoding is SQL_ASCII holds names that are not UTF-8; the
