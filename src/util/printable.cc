@@ -28,9 +28,7 @@ void scan(std::string_view text, Newlines newlines, Visible visible, Escaped esc
       continue;
     }
     const char32_t c = utf8_code_point(text, at, length);
-    if (c == '\n' && newlines == Newlines::keep) {
-      visible(text.substr(at, length));
-    } else if (!is_hidden(c)) {
+    if (!is_hidden(c) || (c == '\n' && newlines == Newlines::keep)) {
       visible(text.substr(at, length));
     } else if (c <= 0xFF) {
       escaped(fmt::format("\\x{:02x}", static_cast<unsigned>(c)));
