@@ -6,17 +6,16 @@
 
 namespace cdcpreflight {
 
-namespace {
-
 // Characters that move the cursor, start an escape sequence or reorder what
 // follows: C0 and C1 controls, DEL, LINE/PARAGRAPH SEPARATOR, the bidirectional
 // marks, embeddings, overrides and isolates, and the noncharacters U+FFFE/U+FFFF
 // (which XML cannot hold).
 bool is_hidden(char32_t c) {
   return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
-         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFFFE ||
-         c == 0xFFFF;
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFFFE || c == 0xFFFF;
 }
+
+namespace {
 
 // Calls visible(sequence) for what may be shown and escaped(text) otherwise.
 template <typename Visible, typename Escaped>
@@ -29,9 +28,7 @@ void scan(std::string_view text, Newlines newlines, Visible visible, Escaped esc
       continue;
     }
     const char32_t c = utf8_code_point(text, at, length);
-    if (c == '\n' && newlines == Newlines::keep) {
-      visible(text.substr(at, length));
-    } else if (!is_hidden(c)) {
+    if (!is_hidden(c) || (c == '\n' && newlines == Newlines::keep)) {
       visible(text.substr(at, length));
     } else if (c <= 0xFF) {
       escaped(fmt::format("\\x{:02x}", static_cast<unsigned>(c)));

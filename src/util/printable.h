@@ -18,4 +18,9 @@ enum class Newlines { escape, keep };
 // True when printable() would change nothing (ignoring newlines when kept).
 [[nodiscard]] bool is_printable(std::string_view text, Newlines newlines = Newlines::escape);
 
+// True for a character that printable() shows as an escape (a line feed too):
+// what other outputs (SQL's U& forms, JSON's \u escapes) must not carry raw.
+// Every such character is in the Basic Multilingual Plane.
+[[nodiscard]] bool is_hidden(char32_t code_point);
+
 }  // namespace cdcpreflight
