@@ -7,6 +7,7 @@
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
+#include "util/shell.h"
 
 namespace cdcpreflight::checks {
 
@@ -120,7 +121,7 @@ CheckResult failure(const Facts& facts) {
       fix.commands = {
           "aws rds describe-db-clusters --query "
           "'DBClusters[*].[DBClusterIdentifier,Endpoint]' --output text",
-          fmt::format("getent hosts {}", connection.host)};
+          fmt::format("getent hosts {}", shell_quote(connection.host))};
       break;
     case ConnectionFailure::refused:
       summary = fmt::format("connection refused by {}", target);
