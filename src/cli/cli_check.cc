@@ -335,9 +335,9 @@ ExitCode run_check(CheckOptions options) {
 
   if (options.command == Command::collect) {
     const Facts snapshot = options.redact ? redact(facts) : facts;
-    const std::string written =
-        nlohmann::json(snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-        "\n";
+    const std::string written = escape_hidden_in_json(nlohmann::json(snapshot).dump(
+                                    2, ' ', false, nlohmann::json::error_handler_t::replace)) +
+                                "\n";
     if (!write_output(options, file, written)) {
       return ExitCode::usage;
     }

@@ -70,25 +70,7 @@ std::string render_json(const Report& report) {
   // Names from the server may hold invalid UTF-8: replace rather than throw.
   const std::string dumped =
       report_to_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  // The dump escapes C0 controls only. Every other character printable() would
-  // escape (DEL, C1 controls, line separators, bidirectional controls,
-  // U+FFFE/U+FFFF) is written as its \uXXXX escape too: the same string for a
-  // JSON reader, nothing raw for a terminal or an editor showing the file. Such
-  // characters occur only inside strings; the raw line feeds left are the
-  // indentation's.
-  std::string out;
-  out.reserve(dumped.size() + 1);
-  for (std::size_t at = 0; at < dumped.size();) {
-    const std::size_t length = utf8_sequence_length(dumped, at);  // the dump is UTF-8
-    const char32_t c = length == 0 ? 0xFFFD : utf8_code_point(dumped, at, length);
-    if (c != '\n' && is_hidden(c)) {  // in the Basic Multilingual Plane: one \uXXXX
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out.append(dumped, at, std::max<std::size_t>(length, 1));
-    }
-    at += std::max<std::size_t>(length, 1);
-  }
-  return out + "\n";
+  return escape_hidden_in_json(dumped) + "\n";
 }
 
 }  // namespace cdcpreflight

@@ -1,5 +1,7 @@
 #include "util/printable.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "util/utf8.h"
@@ -55,6 +57,24 @@ bool is_printable(std::string_view text, Newlines newlines) {
   scan(
       text, newlines, [](std::string_view) {}, [&](const std::string&) { clean = false; });
   return clean;
+}
+
+std::string escape_hidden_in_json(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + 1);
+  for (std::size_t at = 0; at < json.size();) {
+    const std::size_t length = utf8_sequence_length(json, at);
+    const char32_t c = length == 0 ? 0xFFFD : utf8_code_point(json, at, length);
+    // Such characters occur only inside strings, and all are in the Basic
+    // Multilingual Plane: one \uXXXX each.
+    if (c != '\n' && is_hidden(c)) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out.append(json, at, std::max<std::size_t>(length, 1));
+    }
+    at += std::max<std::size_t>(length, 1);
+  }
+  return out;
 }
 
 }  // namespace cdcpreflight

@@ -23,4 +23,10 @@ enum class Newlines { escape, keep };
 // Every such character is in the Basic Multilingual Plane.
 [[nodiscard]] bool is_hidden(char32_t code_point);
 
+// JSON text (UTF-8, as nlohmann's dump writes it) with every character
+// printable() would escape but the line feeds written as its \uXXXX escape:
+// the same strings for a JSON reader, nothing raw for a terminal or an editor
+// showing the file. (The dump itself escapes C0 controls only.)
+[[nodiscard]] std::string escape_hidden_in_json(std::string_view json);
+
 }  // namespace cdcpreflight

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -48,6 +49,8 @@ const std::vector<std::string> kTables = {
     "esc\x1b]52;c;cHduZWQ=\x07",      // OSC 52: writes the clipboard
     "back\\slash\\",                  // plain form, a backslash before the quote
     "\\\x1b\\\\q",                    // U& form: backslashes around an ESC
+    "c1\xc2\x9b"
+    "2J del\x7f",  // U+009B (CSI) and DEL
 };
 
 class HostileScript : public ServerSuite {
@@ -153,6 +156,19 @@ TEST_F(HostileScript, PsqlRunsOnlyTheScriptsStatementsAndTheyFixTheChecks) {
   collect.insert(collect.end(), connection.begin(), connection.end());
   const ProcessResult collected = run_tool(collect, login_env(login));
   ASSERT_EQ(collected.exit_code, 0) << describe_result(collected);
+  // The snapshot too holds nothing raw that could drive a terminal showing it.
+  {
+    std::ifstream file(snapshot, std::ios::binary);
+    const std::string written{std::istreambuf_iterator<char>(file), {}};
+    for (std::size_t at = 0; at < written.size(); ++at) {
+      const auto byte = static_cast<unsigned char>(written[at]);
+      const bool c1 = byte == 0xC2 && at + 1 < written.size() &&
+                      static_cast<unsigned char>(written[at + 1]) < 0xA0 &&
+                      static_cast<unsigned char>(written[at + 1]) >= 0x80;
+      EXPECT_FALSE((byte < 0x20 && byte != '\n') || byte == 0x7F || c1)
+          << "a raw control character at byte " << at << " of the snapshot";
+    }
+  }
 
   const ProcessResult rendered = run_tool({"check", "--from", snapshot, "--format", "sql"});
   ASSERT_EQ(rendered.exit_code, 1) << describe_result(rendered);
