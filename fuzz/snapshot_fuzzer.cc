@@ -1,10 +1,12 @@
 // `check --from FILE` on arbitrary bytes: a snapshot is rejected cleanly or loads,
 // and a loaded one goes through the whole offline path (scope, every check, every
 // report format, redaction) without a crash, an exception or a sanitizer finding.
-// Properties: the JSON report parses back with one entry per check; a loaded snapshot
-// writes back (`collect`) as JSON that loads as the same facts; what loads holds no
-// NUL and no number past what a server reports, so no report holds a NUL and the
-// scope's size never wraps negative.
+// Properties: no report holds a character that printable() would escape (but the
+// line feeds between its lines, and the colours of the text report), nor a NUL,
+// whatever the snapshot's strings; the JSON report parses back with one entry per
+// check; a loaded snapshot writes back (`collect`) as JSON that loads as the same
+// facts; what loads holds no number past what a server reports, so the scope's
+// size never wraps negative.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,6 +19,7 @@
 #include "cdcpreflight/report.h"
 #include "facts/redact.h"
 #include "facts/snapshot.h"
+#include "util/printable.h"
 
 namespace cdcpreflight {
 namespace {
@@ -28,14 +31,17 @@ void render_every_format(const Facts& facts, const ScopeRequest& options) {
     if (report.scope.estimated_bytes < 0 || render_sql(report).find('\0') != std::string::npos) {
       std::abort();
     }
-    (void)render_text(report, Color::no);
     (void)render_text(report, Color::yes);
-    (void)render_markdown(report);
-    (void)render_junit(report, strict);
-    (void)render_github(report, strict);
-    (void)render_sql(report);
+    const std::string json_report = render_json(report);
+    for (const std::string& rendered :
+         {render_text(report, Color::no), render_markdown(report), render_junit(report, strict),
+          render_github(report, strict), render_sql(report), json_report}) {
+      if (!is_printable(rendered, Newlines::keep)) {
+        std::abort();
+      }
+    }
     // The JSON report must stay parseable whatever the names hold.
-    const nlohmann::json json = nlohmann::json::parse(render_json(report), nullptr, false);
+    const nlohmann::json json = nlohmann::json::parse(json_report, nullptr, false);
     if (json.is_discarded() ||
         json.value("checks", nlohmann::json::array()).size() != report.checks.size()) {
       std::abort();

@@ -83,8 +83,17 @@ Endpoint classify_host(std::string_view host) {
     name.pop_back();
   }
   const std::vector<std::string> labels = split_labels(name);
-  if (std::any_of(labels.begin(), labels.end(), [](const std::string& l) { return l.empty(); })) {
-    return Endpoint{};  // not a DNS name (a..b, .a): no Amazon endpoint either
+  // Amazon's endpoint names are host names: letters, digits and hyphens. Any
+  // other character (an empty label, `$(…)`, `;`) makes no Amazon endpoint, so
+  // no identifier or region that the fixes paste into shell commands can hold
+  // one.
+  const auto host_label = [](const std::string& label) {
+    return !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+  };
+  if (!std::all_of(labels.begin(), labels.end(), host_label)) {
+    return Endpoint{};
   }
   const std::size_t n = labels.size();
   const auto ends_with_labels = [&](std::initializer_list<std::string_view> tail) {

@@ -8,6 +8,7 @@
 #include "checks/common.h"
 #include "remediation/docs.h"
 #include "remediation/parameters.h"
+#include "util/shell.h"
 #include "util/text.h"
 
 namespace cdcpreflight::checks {
@@ -118,7 +119,7 @@ CheckResult failure(const Facts& facts) {
       fix.commands = {
           "aws rds describe-db-clusters --query "
           "'DBClusters[*].[DBClusterIdentifier,Endpoint]' --output text",
-          fmt::format("getent hosts {}", connection.host)};
+          fmt::format("getent hosts {}", shell_quote(connection.host))};
       break;
     case ConnectionFailure::refused:
       summary = fmt::format("connection refused by {}", target);

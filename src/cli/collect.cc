@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/run.h"
 #include "facts/redact.h"
+#include "util/printable.h"
 
 namespace cdcpreflight::cli {
 
@@ -47,9 +48,11 @@ class CollectCommand : public Command {
       return ExitCode::usage;
     }
     const Facts snapshot = options_.redact ? redact(*facts) : *facts;
-    const std::string written =
-        nlohmann::json(snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-        "\n";
+    // DEL, C1 controls and the like written \uXXXX: nothing raw for a terminal
+    // or an editor that shows the file.
+    const std::string written = escape_hidden_in_json(nlohmann::json(snapshot).dump(
+                                    2, ' ', false, nlohmann::json::error_handler_t::replace)) +
+                                "\n";
     if (!write_output(options_.output, file, written)) {
       return ExitCode::usage;
     }

@@ -1,19 +1,23 @@
 // --format github: GitHub Actions workflow commands, one per check that needs
-// attention (https://docs.github.com/actions/reference/workflow-commands).
+// attention (https://docs.github.com/actions/reference/workflow-commands). Each
+// piece of a message goes through printable() first, as in the text report: the
+// runner's log is read in terminals and the annotation in a browser, so no
+// control character (an ESC starting an OSC 52 clipboard write, a BEL, a BS)
+// passes raw; line breaks are kept, encoded as %0A.
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
 #include "report/capped.h"
-#include "util/utf8.h"
+#include "util/printable.h"
 
 namespace cdcpreflight {
 
 namespace {
 
-// A command's message: %, CR and LF encoded, invalid UTF-8 replaced.
+// A command's message: %, CR and LF encoded.
 std::string escape_message(std::string_view raw) {
   std::string out;
-  for (const char c : valid_utf8(raw)) {
+  for (const char c : raw) {
     switch (c) {
       case '%':
         out += "%25";
@@ -63,20 +67,20 @@ std::string render_github(const Report& report, Strict strict) {
     if (command == nullptr) {
       continue;
     }
-    std::string message = check.summary;
+    std::string message = printable(check.summary, Newlines::keep);
     for (const std::string& detail : capped(check.details, "more (all of them in --format json)")) {
-      message += "\n" + detail;
+      message += "\n" + printable(detail, Newlines::keep);
     }
     for (const std::string& sql :
          capped(check.remediation.sql, "more statements (all of them in --format sql)", "-- ")) {
-      message += "\n" + sql;
+      message += "\n" + printable(sql, Newlines::keep);
     }
     for (const std::string& step :
          capped(check.remediation.steps, "more steps (all of them in --format sql)")) {
-      message += "\n- " + step;
+      message += "\n- " + printable(step, Newlines::keep);
     }
-    out += fmt::format("::{} title={}::{}\n", command, property("cdc-preflight " + check.id),
-                       escape_message(message));
+    out += fmt::format("::{} title={}::{}\n", command,
+                       property("cdc-preflight " + printable(check.id)), escape_message(message));
   }
   const ReportSummary& summary = report.summary;
   out +=

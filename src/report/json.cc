@@ -1,6 +1,11 @@
+#include <algorithm>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cdcpreflight/report.h"
+#include "util/printable.h"
+#include "util/utf8.h"
 #include "version.h"
 
 namespace cdcpreflight {
@@ -63,9 +68,9 @@ nlohmann::ordered_json report_to_json(const Report& report) {
 
 std::string render_json(const Report& report) {
   // Names from the server may hold invalid UTF-8: replace rather than throw.
-  return report_to_json(report).dump(2, ' ', false,
-                                     nlohmann::ordered_json::error_handler_t::replace) +
-         "\n";
+  const std::string dumped =
+      report_to_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return escape_hidden_in_json(dumped) + "\n";
 }
 
 }  // namespace cdcpreflight

@@ -3,26 +3,25 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
-#include "util/utf8.h"
+#include "util/printable.h"
 
 namespace cdcpreflight {
 
 namespace {
 
-// XML 1.0 text: the five entities escaped, characters XML cannot hold dropped,
-// invalid UTF-8 replaced. In an attribute, line breaks are kept as references
-// (a parser would turn raw ones into spaces).
+// XML 1.0 character data or an attribute value: printable() first, as in the
+// text report (a control character, a bidirectional control or a noncharacter
+// is shown as an escape, not dropped), which leaves nothing XML 1.0 forbids: it
+// escapes every C0 control but LF, U+FFFE, U+FFFF and every byte that is not
+// UTF-8 (an encoded surrogate is not UTF-8 either); then the five entities. In
+// an attribute, line feeds are kept as references (a parser would turn raw ones
+// into spaces).
 enum class In { text, attribute };
 std::string xml(std::string_view raw, In in = In::text) {
-  const std::string text = valid_utf8(raw);
+  const std::string text = printable(raw, Newlines::keep);
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    if (in == In::attribute && (c == '\n' || c == '\r')) {
-      out += c == '\n' ? "&#10;" : "&#13;";
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '&':
         out += "&amp;";
@@ -39,10 +38,11 @@ std::string xml(std::string_view raw, In in = In::text) {
       case '\'':
         out += "&apos;";
         break;
+      case '\n':
+        out += in == In::attribute ? "&#10;" : "\n";
+        break;
       default:
-        if (byte >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
-          out += c;
-        }
+        out += c;
         break;
     }
   }
@@ -84,8 +84,8 @@ std::string render_junit(const Report& report, Strict strict) {
     const CheckDefinition* definition = find_check(check.id);
     const bool can_fail = definition == nullptr || definition->can_fail();
     const std::string group = check.id.substr(0, check.id.find('.'));
-    cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n", xml(group),
-                         xml(check.id));
+    cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n",
+                         xml(group, In::attribute), xml(check.id, In::attribute));
     const std::string message = xml(check.summary, In::attribute);
     // A warning passes unless --strict; an error in a check that can only warn
     // is a warning too (the same rule as the exit code).
@@ -130,8 +130,9 @@ std::string render_junit(const Report& report, Strict strict) {
       "skipped=\"{3}\">\n"
       "  <testsuite name=\"cdc-preflight {4}\" tests=\"{0}\" failures=\"{1}\" errors=\"{2}\" "
       "skipped=\"{3}\" timestamp=\"{5}\">\n",
-      tests, failures, errors, skipped, xml(report.target.host + "/" + report.target.dbname),
-      xml(report.generated_at));
+      tests, failures, errors, skipped,
+      xml(report.target.host + "/" + report.target.dbname, In::attribute),
+      xml(report.generated_at, In::attribute));
   out += cases;
   out += "  </testsuite>\n</testsuites>\n";
   return out;

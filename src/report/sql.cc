@@ -7,23 +7,36 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/report.h"
+#include "util/printable.h"
 
 namespace cdcpreflight {
 
 namespace {
 
-// Every line of `text` as an SQL comment. A line break read from the server
-// (in a name, say) must not end the comment: psql ends one at \n and at \r.
+// Every line of `text` as an SQL comment, through printable(): no control
+// character reaches the reader's terminal, and a line break read from the server
+// (in a name, say) cannot end the comment (psql ends one at \n and at \r, and
+// printable() escapes the \r): each \n continues it on a line of its own.
 std::string commented(std::string_view text, std::string_view prefix) {
   std::string out = "-- " + std::string(prefix);
-  for (const char c : text) {
-    if (c == '\n' || c == '\r') {
+  for (const char c : printable(text, Newlines::keep)) {
+    if (c == '\n') {
       out += "\n--   ";
     } else {
       out += c;
     }
   }
   return out + "\n";
+}
+
+// A statement is written as it is only when printable() would keep it whole:
+// the quoting (sql_quote.h) writes every other character of a name as an
+// escape, but bytes that are not UTF-8 have none.
+std::string statement(const std::string& sql) {
+  if (is_printable(sql, Newlines::keep)) {
+    return sql + "\n";
+  }
+  return commented(sql, "withheld, it holds bytes that are not UTF-8 (shown as \\xNN): ");
 }
 
 }  // namespace
@@ -58,7 +71,7 @@ std::string render_sql(const Report& report) {
       out += commented(command, "$ ");
     }
     for (const std::string& sql : fix.sql) {
-      out += emitted.insert(sql).second ? sql + "\n" : commented(sql, "already above: ");
+      out += emitted.insert(sql).second ? statement(sql) : commented(sql, "already above: ");
     }
   }
   if (!any) {

@@ -1,5 +1,9 @@
 // The report for a terminal: grouped checks, one mark each, every failure's
-// fix right under it, the verdict last.
+// fix right under it, the verdict last. Every string of the report goes through
+// printable() (util/printable.h): a name or a server string cannot drive the
+// terminal (an ESC, a C1 control, an OSC sequence setting the title or the
+// clipboard) nor reorder or break a line; only a list entry keeps its line
+// breaks, each continued under its indent.
 #include <algorithm>
 #include <vector>
 
@@ -8,6 +12,7 @@
 #include "cdcpreflight/report.h"
 #include "report/capped.h"
 #include "util/bytes.h"
+#include "util/printable.h"
 
 namespace cdcpreflight {
 
@@ -43,23 +48,6 @@ class Painter {
   bool color_;
 };
 
-// Names read from a server may hold control characters (an ESC would drive the
-// terminal): they are shown escaped, as \x1b.
-enum class Newlines { keep, escape };
-std::string printable(std::string_view text, Newlines newlines = Newlines::escape) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && !(c == '\n' && newlines == Newlines::keep)) || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::string group_of(const std::string& id) {
   std::string group = id.substr(0, id.find('.'));
   if (!group.empty()) {
@@ -93,15 +81,16 @@ void render_header(const Report& report, const Painter& painter, std::string& ou
   if (target.server_version_num == 0) {
     return;
   }
+  const std::string server_version = printable(target.server_version);
   if (target.platform == "aurora") {
-    out += fmt::format("Amazon Aurora PostgreSQL {} (PostgreSQL {})", target.aurora_version,
-                       target.server_version);
+    out += fmt::format("Amazon Aurora PostgreSQL {} (PostgreSQL {})",
+                       printable(target.aurora_version), server_version);
   } else if (target.platform == "rds") {
-    out += fmt::format("Amazon RDS for PostgreSQL {}", target.server_version);
+    out += fmt::format("Amazon RDS for PostgreSQL {}", server_version);
   } else {
-    out += fmt::format("PostgreSQL {}", printable(target.server_version));
+    out += fmt::format("PostgreSQL {}", server_version);
   }
-  out += fmt::format(" · endpoint: {}\n", target.endpoint_kind);
+  out += fmt::format(" · endpoint: {}\n", printable(target.endpoint_kind));
   const ReportScope& scope = report.scope;
   out += fmt::format(
       "Scope: publication {} · {} schema{} · {} table{} ({} partitioned) · ~{} to load\n",
@@ -142,12 +131,12 @@ void render_fix(const Remediation& fix, const Painter& painter, std::string& out
   render_capped(fix.commands, "        $ ", "          ",
                 "more commands (all of them in --format json)", painter, out);
   if (!fix.docs.empty()) {
-    out += fmt::format("        Docs: {}\n", fix.docs);
+    out += fmt::format("        Docs: {}\n", printable(fix.docs));
   }
 }
 
 void render_check(const CheckResult& check, const Painter& painter, std::string& out) {
-  std::string id = check.id;
+  std::string id = printable(check.id);
   if (id.size() < kIdWidth) {
     id.resize(kIdWidth, ' ');
   }
@@ -174,7 +163,7 @@ std::string render_text(const Report& report, Color color) {
     }
   }
   for (const std::string& group : groups) {
-    out += "\n" + painter.bold(group) + "\n";
+    out += "\n" + painter.bold(printable(group)) + "\n";
     for (const CheckResult& check : report.checks) {
       if (group_of(check.id) == group) {
         render_check(check, painter, out);

@@ -1,12 +1,12 @@
 #include "util/printable.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "util/utf8.h"
 
 namespace cdcpreflight {
-
-namespace {
 
 // Characters that move the cursor, start an escape sequence or reorder what
 // follows: C0 and C1 controls, DEL, LINE/PARAGRAPH SEPARATOR, the bidirectional
@@ -14,9 +14,10 @@ namespace {
 // (which XML cannot hold).
 bool is_hidden(char32_t c) {
   return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
-         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFFFE ||
-         c == 0xFFFF;
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0xFFFE || c == 0xFFFF;
 }
+
+namespace {
 
 // Calls visible(sequence) for what may be shown and escaped(text) otherwise.
 template <typename Visible, typename Escaped>
@@ -29,9 +30,7 @@ void scan(std::string_view text, Newlines newlines, Visible visible, Escaped esc
       continue;
     }
     const char32_t c = utf8_code_point(text, at, length);
-    if (c == '\n' && newlines == Newlines::keep) {
-      visible(text.substr(at, length));
-    } else if (!is_hidden(c)) {
+    if (!is_hidden(c) || (c == '\n' && newlines == Newlines::keep)) {
       visible(text.substr(at, length));
     } else if (c <= 0xFF) {
       escaped(fmt::format("\\x{:02x}", static_cast<unsigned>(c)));
@@ -58,6 +57,24 @@ bool is_printable(std::string_view text, Newlines newlines) {
   scan(
       text, newlines, [](std::string_view) {}, [&](const std::string&) { clean = false; });
   return clean;
+}
+
+std::string escape_hidden_in_json(std::string_view json) {
+  std::string out;
+  out.reserve(json.size() + 1);
+  for (std::size_t at = 0; at < json.size();) {
+    const std::size_t length = utf8_sequence_length(json, at);
+    const char32_t c = length == 0 ? 0xFFFD : utf8_code_point(json, at, length);
+    // Such characters occur only inside strings, and all are in the Basic
+    // Multilingual Plane: one \uXXXX each.
+    if (c != '\n' && is_hidden(c)) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out.append(json, at, std::max<std::size_t>(length, 1));
+    }
+    at += std::max<std::size_t>(length, 1);
+  }
+  return out;
 }
 
 }  // namespace cdcpreflight

@@ -18,4 +18,15 @@ enum class Newlines { escape, keep };
 // True when printable() would change nothing (ignoring newlines when kept).
 [[nodiscard]] bool is_printable(std::string_view text, Newlines newlines = Newlines::escape);
 
+// True for a character that printable() shows as an escape (a line feed too):
+// what other outputs (SQL's U& forms, JSON's \u escapes) must not carry raw.
+// Every such character is in the Basic Multilingual Plane.
+[[nodiscard]] bool is_hidden(char32_t code_point);
+
+// JSON text (UTF-8, as nlohmann's dump writes it) with every character
+// printable() would escape but the line feeds written as its \uXXXX escape:
+// the same strings for a JSON reader, nothing raw for a terminal or an editor
+// showing the file. (The dump itself escapes C0 controls only.)
+[[nodiscard]] std::string escape_hidden_in_json(std::string_view json);
+
 }  // namespace cdcpreflight

@@ -1,6 +1,7 @@
 // The quoting of every name in generated SQL (include/cdcpreflight/sql_quote.h),
 // read back by a real server: the seeds of fuzz/corpus/sql_quote plus generated
-// hostile names. Read-only: SELECTs, no object created.
+// hostile names, among them every control character, which take the U&"…" /
+// U&'…' form. Read-only: SELECTs, no object created.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -70,12 +71,20 @@ std::vector<Name> hostile_names() {
   }
   std::sort(names.begin(), names.end(),
             [](const Name& a, const Name& b) { return a.label < b.label; });
-  for (int c = 1; c < 128; ++c) {  // every ASCII byte, inside and at both ends
-    const std::string one(1, static_cast<char>(c));
-    names.push_back({"byte " + std::to_string(c), "a" + one + "b"});
-    names.push_back({"byte " + std::to_string(c) + " alone", one});
+  // Every ASCII byte, and every C1 control (U+0080 to U+009F, as UTF-8), inside,
+  // alone and doubled at both ends.
+  std::vector<Name> characters;
+  for (int c = 1; c < 128; ++c) {
+    characters.push_back({"byte " + std::to_string(c), std::string(1, static_cast<char>(c))});
+  }
+  for (int c = 0x80; c <= 0x9F; ++c) {
+    characters.push_back({"C1 " + std::to_string(c), {'\xC2', static_cast<char>(c)}});
+  }
+  for (const Name& one : characters) {
+    names.push_back({one.label, "a" + one.text + "b"});
+    names.push_back({one.label + " alone", one.text});
     names.push_back(
-        {"byte " + std::to_string(c) + " doubled at the ends", one + one + "x" + one + one});
+        {one.label + " doubled at the ends", one.text + one.text + "x" + one.text + one.text});
   }
   const std::vector<Name> generated = {
       {"quotes", "'\"''\"\"'"},
@@ -84,6 +93,17 @@ std::vector<Name> hostile_names() {
       {"newlines", "line\nbreak\r\n"},
       {"unicode", "Ünïcode 名前 🐘"},
       {"right-to-left override", "\xE2\x80\xAEltr"},
+      {"bidirectional controls",
+       "\xD8\x9C\xE2\x80\x8E\xE2\x80\x8F\xE2\x80\xAA\xE2\x81\xA6\xE2\x81\xA9"},
+      {"line and paragraph separators",
+       "a\xE2\x80\xA8"
+       "b\xE2\x80\xA9"},
+      {"noncharacters", "\xEF\xBF\xBE\xEF\xBF\xBF"},
+      {"OSC 52", "\x1b]52;c;cHduZWQ=\x07"},
+      {"backslashes around controls", "\\\x1b\\\\\r\\"},
+      {"escape-like text beside a control", "\\001B\\+00001B\x1b"},
+      {"psql meta-command after a line break", "x\n\\! touch /tmp/x\r\\q"},
+      {"psql variables with a control", ":x :'x' :\"x\"\x1b"},
       {"spaces", " leading and trailing "},
       {"upper case", "MixedCase"},
       {"reserved word", "user"},
@@ -122,20 +142,44 @@ TEST_F(QuotingRoundTrip, LiteralsReadBackAsTheExactString) {
   EXPECT_GT(tried, 400U);
 }
 
-// quote_literal assumes standard_conforming_strings (on since PostgreSQL 9.1): a
-// literal without a backslash reads the same when it is off.
-TEST_F(QuotingRoundTrip, LiteralsWithoutBackslashReadBackWithStandardConformingStringsOff) {
+// The U& forms: what the names of a hostile database use.
+TEST_F(QuotingRoundTrip, ControlCharactersTakeTheUnicodeForm) {
+  std::size_t identifiers = 0;
+  std::size_t literals = 0;
+  for (const Name& name : hostile_names()) {
+    if (!server_can_hold(name.text)) continue;
+    identifiers += quote_identifier(name.text).starts_with("U&\"") ? 1U : 0U;
+    literals += quote_literal(name.text).starts_with("U&'") ? 1U : 0U;
+  }
+  EXPECT_GT(identifiers, 200U);
+  EXPECT_GT(literals, identifiers);  // a backslash too
+}
+
+// quote_literal assumes standard_conforming_strings (on by default since
+// PostgreSQL 9.1), which a database or a role may still turn off: a plain literal
+// (no backslash) reads the same then, and a U& one (any backslash or control
+// character) is refused, never read as another string.
+TEST_F(QuotingRoundTrip, LiteralsReadBackOrAreRefusedWithStandardConformingStringsOff) {
   Session session(server());
   (void)session.exec("SET standard_conforming_strings = off; SET escape_string_warning = off");
   ASSERT_EQ(session.exec("SHOW standard_conforming_strings"), "off");
-  std::size_t tried = 0;
+  std::size_t plain = 0;
+  std::size_t refused = 0;
   for (const Name& name : hostile_names()) {
-    if (!server_can_hold(name.text) || name.text.find('\\') != std::string::npos) continue;
+    if (!server_can_hold(name.text)) continue;
     SCOPED_TRACE(name.label);
-    ++tried;
-    EXPECT_EQ(session.exec("SELECT " + quote_literal(name.text)), name.text);
+    const std::string literal = quote_literal(name.text);
+    if (literal.starts_with("U&")) {
+      ++refused;
+      EXPECT_THROW((void)session.exec("SELECT " + literal), std::runtime_error);
+    } else {
+      ++plain;
+      EXPECT_EQ(literal.find('\\'), std::string::npos);
+      EXPECT_EQ(session.exec("SELECT " + literal), name.text);
+    }
   }
-  EXPECT_GT(tried, 400U);
+  EXPECT_GT(plain, 200U);
+  EXPECT_GT(refused, 200U);
 }
 
 TEST_F(QuotingRoundTrip, IdentifiersNameTheColumnExactly) {
@@ -159,7 +203,9 @@ TEST_F(QuotingRoundTrip, IdentifiersNameTheColumnExactly) {
 }
 
 // parse_ident() is the server's reading of a qualified name, without looking
-// anything up.
+// anything up; it does not read U&"…", so a qualified name in that form is read
+// as a column reference instead: "schema"."table" names column "table" of a
+// subquery aliased "schema".
 TEST_F(QuotingRoundTrip, QualifiedNamesSplitIntoTheirTwoParts) {
   Session session(server());
   std::vector<Name> names;
@@ -167,15 +213,25 @@ TEST_F(QuotingRoundTrip, QualifiedNamesSplitIntoTheirTwoParts) {
     if (server_can_hold(name.text) && !name.text.empty()) names.push_back(name);
   }
   ASSERT_GT(names.size(), 2U);
+  std::size_t unicode_form = 0;
   for (std::size_t i = 0; i < names.size(); ++i) {
     const Name& schema = names[i];
     const Name& table = names[(i * 7 + 3) % names.size()];
     SCOPED_TRACE(schema.label + " . " + table.label);
-    const std::string parts =
-        session.exec("SELECT array_to_json(parse_ident(" +
-                     quote_literal(quote_qualified(schema.text, table.text)) + "))");
-    EXPECT_EQ(nlohmann::json::parse(parts), nlohmann::json::array({schema.text, table.text}));
+    const std::string qualified = quote_qualified(schema.text, table.text);
+    if (qualified.find("U&") == std::string::npos) {
+      const std::string parts =
+          session.exec("SELECT array_to_json(parse_ident(" + quote_literal(qualified) + "))");
+      EXPECT_EQ(nlohmann::json::parse(parts), nlohmann::json::array({schema.text, table.text}));
+    } else {
+      ++unicode_form;
+      const std::string column = session.column_name(
+          "SELECT " + qualified + " FROM (SELECT 42 AS " + quote_identifier(table.text) + ") AS " +
+          quote_identifier(schema.text));
+      EXPECT_EQ(column, truncated_as_the_server_does(table.text));
+    }
   }
+  EXPECT_GT(unicode_form, 200U);
 }
 
 }  // namespace

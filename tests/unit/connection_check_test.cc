@@ -9,6 +9,7 @@
 namespace cdcpreflight::testing {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -45,6 +46,16 @@ TEST(ConnectionCheck, DnsFailureNamesDnsAndTheHost) {
   ASSERT_FALSE(result.details.empty());
   EXPECT_EQ(result.details[0], "cause: dns");
   EXPECT_THAT(remediation_text(result.remediation), HasSubstr("getent hosts"));
+}
+
+// A snapshot's host is pasted into a command the user runs: as one quoted word.
+TEST(ConnectionCheck, DnsFailureQuotesTheHostInItsCommand) {
+  Facts facts =
+      FactsBuilder().connection_failed(ConnectionFailure::dns, "could not translate").build();
+  facts.connection.host = "x;touch /tmp/pwned;'$(id)'";
+  const CheckResult result = evaluate("connection", facts);
+  EXPECT_THAT(result.remediation.commands,
+              Contains(R"(getent hosts 'x;touch /tmp/pwned;'\''$(id)'\''')"));
 }
 
 TEST(ConnectionCheck, RefusedNamesHostAndPort) {

@@ -15,6 +15,21 @@ TEST(ClassifyHost, ClusterWriterWithIdentifierAndRegion) {
   EXPECT_EQ(endpoint.region, "us-east-1");
 }
 
+// Only host-name characters make an Amazon endpoint, so that no identifier or
+// region the fixes paste into AWS CLI commands can carry shell syntax.
+TEST(ClassifyHost, LabelsWithOtherCharactersAreNoAmazonEndpoint) {
+  for (const char* host :
+       {"x;touch${IFS}/tmp/pwn;#.cluster-abc.us-east-1.rds.amazonaws.com",
+        "db.cluster-abc.us-east-1$(id).rds.amazonaws.com",
+        "db.cluster-a_b.us-east-1.rds.amazonaws.com", "db`id`.abc.us-east-1.rds.amazonaws.com",
+        "db.global-a b.global.rds.amazonaws.com"}) {
+    const Endpoint endpoint = classify_host(host);
+    EXPECT_EQ(endpoint.kind, EndpointKind::other) << host;
+    EXPECT_EQ(endpoint.identifier, "") << host;
+    EXPECT_EQ(endpoint.region, "") << host;
+  }
+}
+
 TEST(ClassifyHost, ClusterReader) {
   const Endpoint endpoint = classify_host("mydb.cluster-ro-abc123.eu-west-1.rds.amazonaws.com");
   EXPECT_EQ(endpoint.kind, EndpointKind::cluster_reader);

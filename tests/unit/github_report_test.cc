@@ -1,8 +1,9 @@
 // --format github: one workflow command per check that needs attention
 // (::error for a failure and for an error in a check that can fail, ::warning
-// for a warning, ::error for both with --strict), the message's %, CR and LF
-// encoded and the title's : and , too, so that a name read from the server can
-// neither end a command nor start another; a final ::notice with the verdict.
+// for a warning, ::error for both with --strict), every control character of a
+// name escaped (printable()), the message's % and line feeds encoded and the
+// title's : and , too, so that a name read from the server can neither end a
+// command nor start another; a final ::notice with the verdict.
 #include <sstream>
 #include <string>
 #include <vector>
@@ -170,7 +171,9 @@ TEST(GitHubReport, EndsWithANoticeOfTheVerdict) {
   EXPECT_EQ(decoded(ready[0].properties), "title=cdc-preflight: ready");
 }
 
-TEST(GitHubReport, MessagesEncodePercentCarriageReturnAndLineFeed) {
+// A CR is shown escaped (printable()), as in the text report: only the line
+// feeds between (and inside) entries are encoded, as %0A.
+TEST(GitHubReport, MessagesEncodePercentAndLineFeedAndEscapeCarriageReturn) {
   Report report;
   CheckResult check;
   check.id = "tables.replica_identity";
@@ -184,14 +187,14 @@ TEST(GitHubReport, MessagesEncodePercentCarriageReturnAndLineFeed) {
   const std::vector<Command> commands = commands_of(text);
   ASSERT_EQ(commands.size(), 2U);  // the error and the notice
   const Command& error = commands[0];
-  EXPECT_THAT(error.message, HasSubstr("100%25 broken%0D%0Asecond line"));
+  EXPECT_THAT(error.message, HasSubstr("100%25 broken\\x0d%0Asecond line"));
   EXPECT_THAT(error.message, HasSubstr("a %250A that is no line break"));
-  EXPECT_THAT(error.message, HasSubstr("detail%0Dwith CR"));
+  EXPECT_THAT(error.message, HasSubstr("detail\\x0dwith CR"));
   EXPECT_THAT(error.message, HasSubstr("ALTER TABLE \"x\"%0A  REPLICA IDENTITY FULL;"));
   EXPECT_THAT(error.message, HasSubstr("step: 50%25, then"));
   // Decoded, it is the text of the check, lines in order.
   EXPECT_EQ(decoded(error.message),
-            "100% broken\r\nsecond line\na %0A that is no line break\ndetail\rwith CR\n"
+            "100% broken\\x0d\nsecond line\na %0A that is no line break\ndetail\\x0dwith CR\n"
             "ALTER TABLE \"x\"\n  REPLICA IDENTITY FULL;\n- step: 50%, then");
 }
 
@@ -204,15 +207,16 @@ TEST(GitHubReport, TitlesEncodeColonAndComma) {
   report.checks = {check};
   const std::vector<Command> commands = commands_of(render_github(report, Strict::no));
   ASSERT_EQ(commands.size(), 2U);
-  EXPECT_EQ(commands[0].properties, "title=cdc-preflight odd%3Aid%2Cwith%25chars%0Aand line");
+  EXPECT_EQ(commands[0].properties, "title=cdc-preflight odd%3Aid%2Cwith%25chars\\x0aand line");
   EXPECT_EQ(commands[1].properties.find(':'), std::string::npos);
   EXPECT_EQ(commands[1].properties.find(','), std::string::npos);
 }
 
 TEST(GitHubReport, HostileNamesCannotStartAnotherCommand) {
   const std::string text = render_github(workflow_report(), Strict::no);
-  // The two-line table name (with a CR) stays inside its command's line.
-  EXPECT_THAT(text, HasSubstr("two%0Alines 100%25,%0D: done"));
+  // The two-line table name (with a CR) stays inside its command's line, as the
+  // checks write it (U&"…": its line feed and CR as escapes).
+  EXPECT_THAT(text, HasSubstr("U&\"two\\000Alines 100%25,\\000D: done\""));
   for (const std::string& line : lines_of(text)) {
     EXPECT_THAT(line, StartsWith("::"));
   }

@@ -312,7 +312,9 @@ TEST(JUnitReport, IsWellFormedWithHostileNames) {
   }
 }
 
-TEST(JUnitReport, ControlCharactersInNamesAreLeftOut) {
+// As in the text report, they are shown as escapes rather than dropped: here
+// as the checks write the name (U&"…"), and a server string through printable().
+TEST(JUnitReport, ControlCharactersAreShownEscaped) {
   const Facts facts = FactsBuilder()
                           .table("public",
                                  "esc\x1b[31mred\x01\x0b"
@@ -324,7 +326,15 @@ TEST(JUnitReport, ControlCharactersInNamesAreLeftOut) {
   const XmlElement* identity = testcase(suite_of(root), "tables.replica_identity");
   ASSERT_NE(identity, nullptr);
   ASSERT_EQ(identity->all("failure").size(), 1U);
-  EXPECT_THAT(identity->all("failure")[0]->text, HasSubstr("esc[31mredend"));
+  EXPECT_THAT(identity->all("failure")[0]->text, HasSubstr(R"(U&"esc\001B[31mred\0001\000Bend")"));
+
+  const Facts refused =
+      FactsBuilder().replication_connect_failed("28000", "no\x1b[31m entry\x01\x0b\r").build();
+  const XmlElement root_refused = parse(render_junit(report_of(refused), Strict::no));
+  const XmlElement* connect = testcase(suite_of(root_refused), "replication.connect");
+  ASSERT_NE(connect, nullptr);
+  ASSERT_EQ(connect->all("failure").size(), 1U);
+  EXPECT_THAT(connect->all("failure")[0]->text, HasSubstr(R"(no\x1b[31m entry\x01\x0b\x0d)"));
 }
 
 // A database whose encoding is SQL_ASCII holds names that are not UTF-8; the
@@ -418,7 +428,8 @@ TEST(JUnitReport, AFailingCheckIsAFailureWithItsSummaryDetailsAndFix) {
   EXPECT_THAT(identity->all("failure").at(0)->text, HasSubstr(R"(public."we""ird <&> name")"));
   const XmlElement* select = testcase(suite_of(root), "grants.table_select");
   ASSERT_NE(select, nullptr);
-  EXPECT_THAT(select->all("failure").at(0)->text, HasSubstr("two\nlines 100%,\r: done"));
+  EXPECT_THAT(select->all("failure").at(0)->text,
+              HasSubstr(R"(U&"two\000Alines 100%,\000D: done")"));
 }
 
 TEST(JUnitReport, ASkippedCheckIsSkipped) {

@@ -87,14 +87,13 @@ TEST(SqlReport, HoldsTheStatementsOfWarningChecks) {
 TEST(SqlReport, AStatementTwoChecksShareRunsOnce) {
   // No key and TOAST-able columns: tables.replica_identity and tables.toast both
   // fix it with REPLICA IDENTITY FULL.
-  const std::string script =
-      sql_of(FactsBuilder()
-                 .change_table("public", "orders",
-                               [](TableFacts& table) {
-                                 table.has_primary_key = false;
-                                 table.has_toastable_columns = true;
-                               })
-                 .build());
+  const std::string script = sql_of(FactsBuilder()
+                                        .change_table("public", "orders",
+                                                      [](TableFacts& table) {
+                                                        table.has_primary_key = false;
+                                                        table.has_toastable_columns = true;
+                                                      })
+                                        .build());
   const std::string statement = "ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL;";
   EXPECT_THAT(script, HasSubstr("\n" + statement + "\n"));
   EXPECT_THAT(script, HasSubstr("-- already above: " + statement + "\n"));
@@ -150,7 +149,8 @@ TEST(SqlReport, HostileNamesCannotLeaveTheirComment) {
   const Report report = report_of(facts, Strict::no, options);
   const std::string script = render_sql(report);
   expect_only_comments_and_fixes(report, script);
-  EXPECT_THAT(script, HasSubstr("\n--   \\! touch /tmp/pwned2"));  // reached a comment
+  // Reached a comment, the CR escaped.
+  EXPECT_THAT(script, HasSubstr("\n--   \\! touch /tmp/pwned\\x0d\\! touch /tmp/pwned2\\x0d\n"));
 }
 
 TEST(SqlReport, AHostileCheckSummaryCannotLeaveItsComment) {

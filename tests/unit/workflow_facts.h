@@ -12,7 +12,8 @@ namespace cdcpreflight::testing {
 // A table name that needs escaping in XML, HTML, SQL and JSON alike.
 inline constexpr const char* kHostileTable = "we\"ird <&> name";
 // A table name holding a line break (and a %, a CR and a comma, for GitHub's
-// workflow commands): details naming it span two lines.
+// workflow commands): the checks name it in its U&"…" form, the line feed and
+// the CR as escapes.
 inline constexpr const char* kTwoLineTable = "two\nlines 100%,\r: done";
 // A table name with a Markdown column separator and a run of backticks.
 inline constexpr const char* kPipeTable = "pipe|and```tick";
