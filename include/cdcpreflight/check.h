@@ -77,6 +77,9 @@ struct CheckDefinition {
 [[nodiscard]] std::span<const CheckDefinition> catalogue();
 [[nodiscard]] const CheckDefinition* find_check(std::string_view id);
 
+// A check's group: its id up to the dot (`settings` of settings.wal_retention).
+[[nodiscard]] std::string_view group_of(std::string_view id);
+
 // Runs every check of the catalogue: `skip` for --skip ids and, when not
 // connected, for everything but `connection`; `error` when a needed fact group
 // could not be read.

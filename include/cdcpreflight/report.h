@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "cdcpreflight/check.h"
+#include "cdcpreflight/endpoint.h"
 #include "cdcpreflight/facts.h"
 
 namespace cdcpreflight {
@@ -19,14 +21,17 @@ struct ReportTarget {
   std::string host;
   int port = 0;
   std::string dbname;
-  std::string user;          // the role evaluated (--user, default the login role)
-  std::string connected_as;  // the login role
-  std::string platform;      // aurora | rds | postgresql | unknown
+  std::string user;                  // the role evaluated (--user, default the login role)
+  std::string connected_as;          // the login role
+  std::optional<Platform> platform;  // nullopt: unknown (the server did not answer)
   std::string server_version;
   int server_version_num = 0;
   std::string aurora_version;  // empty unless Aurora
-  std::string endpoint_kind;   // see endpoint.h
+  EndpointKind endpoint_kind = EndpointKind::other;
 };
+
+// The platform's name in reports: aurora, rds, postgresql, or unknown.
+[[nodiscard]] const char* platform_name(const ReportTarget& target);
 
 struct TableSize {
   std::string table;  // schema.table
@@ -47,19 +52,43 @@ struct ReportSummary {
   int pass = 0, warn = 0, fail = 0, skip = 0, error = 0;
 };
 
+enum class Strict { no, yes };
+
+// What a result does to readiness, decided once (judge) from the catalogue
+// (whether the check can fail), the status and --strict; renderers only show it.
+enum class Effect {
+  none,      // pass, skip
+  warning,   // shown, not blocking: a warning, or an error in a check that can only warn
+  blocking,  // against readiness: a failure, an error in a check that can fail, and with
+             // --strict every warning and error
+};
+
+struct ReportedCheck : CheckResult {
+  std::string group;  // the id up to its dot: connection, settings, tables, …
+  Effect effect = Effect::none;
+};
+
 struct Report {
   std::string tool_version;
   std::string generated_at;
   ReportTarget target;
   ReportScope scope;
   ReportSummary summary;
-  std::vector<CheckResult> checks;
+  std::vector<ReportedCheck> checks;
 };
 
-enum class Strict { no, yes };
+// The results with their group and effect.
+[[nodiscard]] std::vector<ReportedCheck> judge(std::vector<CheckResult> results, Strict strict);
+// What they add up to: the counts, and ready when nothing blocks.
+[[nodiscard]] ReportSummary summarize(const std::vector<ReportedCheck>& checks);
 
 [[nodiscard]] Report build_report(const Facts& facts, const Scope& scope,
                                   std::vector<CheckResult> results, Strict strict);
+
+// "2 failed, 1 warning, 0 errors, 20 passed, 3 skipped": nouns singular for a
+// count of one (Plural::by_count) or always plural (Plural::always).
+enum class Plural { by_count, always };
+[[nodiscard]] std::string summary_counts(const ReportSummary& summary, Plural plural);
 
 enum class Color { no, yes };
 
@@ -67,10 +96,10 @@ enum class Color { no, yes };
 [[nodiscard]] std::string render_json(const Report& report);
 // A report for a ticket or pull-request comment.
 [[nodiscard]] std::string render_markdown(const Report& report);
-// JUnit XML: warnings pass (in <system-out>) unless Strict::yes.
-[[nodiscard]] std::string render_junit(const Report& report, Strict strict);
+// JUnit XML: what blocks is a failure or an error, a warning passes (in <system-out>).
+[[nodiscard]] std::string render_junit(const Report& report);
 // GitHub Actions workflow commands (::error / ::warning / ::notice).
-[[nodiscard]] std::string render_github(const Report& report, Strict strict);
+[[nodiscard]] std::string render_github(const Report& report);
 
 // The check catalogue (`cdc-preflight checks`); docs/checks.md is the Markdown.
 [[nodiscard]] std::string render_catalogue_text();

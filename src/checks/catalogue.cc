@@ -269,6 +269,8 @@ const CheckDefinition* find_check(std::string_view id) {
   return found == all.end() ? nullptr : &*found;
 }
 
+std::string_view group_of(std::string_view id) { return id.substr(0, id.find('.')); }
+
 const char* to_string(Status status) {
   switch (status) {
     case Status::pass:

@@ -60,18 +60,17 @@ bool use_color(const CheckOptions& options) {
 }
 
 std::string render(const Report& report, const CheckOptions& options) {
-  const Strict strict = options.strict ? Strict::yes : Strict::no;
   switch (options.format) {
     case Format::json:
       return render_json(report);
     case Format::junit:
-      return render_junit(report, strict);
+      return render_junit(report);
     case Format::markdown:
       return render_markdown(report);
     case Format::sql:
       return render_sql(report);
     case Format::github:
-      return render_github(report, strict);
+      return render_github(report);
     case Format::text:
       break;
   }

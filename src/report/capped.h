@@ -15,6 +15,17 @@ namespace cdcpreflight {
 
 inline constexpr std::size_t kEntriesShown = 10;
 
+// What the rest of each kind of list is, and where to find all of it.
+inline constexpr std::string_view kMoreDetails = "more (all of them in --format json)";
+inline constexpr std::string_view kMoreSteps = "more steps (all of them in --format sql)";
+inline constexpr std::string_view kMoreStatements = "more statements (all of them in --format sql)";
+inline constexpr std::string_view kMoreCommands = "more commands (all of them in --format json)";
+
+// "… and N <more>" for the entries past the first kEntriesShown of `total`.
+[[nodiscard]] inline std::string more_line(std::size_t total, std::string_view more) {
+  return fmt::format("… and {} {}", total - kEntriesShown, more);
+}
+
 // The first kEntriesShown entries, then, when there are more, one last entry
 // "<prefix>… and N <more>" (prefix: a comment marker inside a code block).
 [[nodiscard]] inline std::vector<std::string> capped(const std::vector<std::string>& entries,
@@ -25,7 +36,7 @@ inline constexpr std::size_t kEntriesShown = 10;
   }
   std::vector<std::string> shown(entries.begin(),
                                  entries.begin() + static_cast<std::ptrdiff_t>(kEntriesShown));
-  shown.push_back(fmt::format("{}… and {} {}", prefix, entries.size() - kEntriesShown, more));
+  shown.push_back(fmt::format("{}{}", prefix, more_line(entries.size(), more)));
   return shown;
 }
 

@@ -10,8 +10,6 @@ namespace cdcpreflight {
 
 namespace {
 
-std::string group_of(std::string_view id) { return std::string(id.substr(0, id.find('.'))); }
-
 // GitHub's anchor for a "## id" heading: the dots go.
 std::string anchor_of(std::string_view id) {
   std::string anchor;

@@ -53,40 +53,30 @@ std::string property(std::string_view text) {
 
 }  // namespace
 
-std::string render_github(const Report& report, Strict strict) {
+std::string render_github(const Report& report) {
   std::string out;
-  for (const CheckResult& check : report.checks) {
-    const CheckDefinition* definition = find_check(check.id);
-    const bool can_fail = definition == nullptr || definition->can_fail();
-    const char* command = nullptr;
-    if (check.status == Status::fail || (check.status == Status::error && can_fail)) {
-      command = "error";
-    } else if (check.status == Status::warn || check.status == Status::error) {
-      command = strict == Strict::yes ? "error" : "warning";
-    }
-    if (command == nullptr) {
+  for (const ReportedCheck& check : report.checks) {
+    if (check.effect == Effect::none) {
       continue;
     }
+    const char* command = check.effect == Effect::blocking ? "error" : "warning";
     std::string message = printable(check.summary, Newlines::keep);
-    for (const std::string& detail : capped(check.details, "more (all of them in --format json)")) {
+    for (const std::string& detail : capped(check.details, kMoreDetails)) {
       message += "\n" + printable(detail, Newlines::keep);
     }
-    for (const std::string& sql :
-         capped(check.remediation.sql, "more statements (all of them in --format sql)", "-- ")) {
+    for (const std::string& sql : capped(check.remediation.sql, kMoreStatements, "-- ")) {
       message += "\n" + printable(sql, Newlines::keep);
     }
-    for (const std::string& step :
-         capped(check.remediation.steps, "more steps (all of them in --format sql)")) {
+    for (const std::string& step : capped(check.remediation.steps, kMoreSteps)) {
       message += "\n- " + printable(step, Newlines::keep);
     }
     out += fmt::format("::{} title={}::{}\n", command,
                        property("cdc-preflight " + printable(check.id)), escape_message(message));
   }
   const ReportSummary& summary = report.summary;
-  out +=
-      fmt::format("::notice title={}::{} failed, {} warnings, {} errors, {} passed, {} skipped\n",
-                  property(summary.ready ? "cdc-preflight: ready" : "cdc-preflight: not ready"),
-                  summary.fail, summary.warn, summary.error, summary.pass, summary.skip);
+  out += fmt::format("::notice title={}::{}\n",
+                     property(summary.ready ? "cdc-preflight: ready" : "cdc-preflight: not ready"),
+                     summary_counts(summary, Plural::always));
   return out;
 }
 

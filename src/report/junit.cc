@@ -75,21 +75,18 @@ std::string body(const CheckResult& check) {
 
 }  // namespace
 
-std::string render_junit(const Report& report, Strict strict) {
+std::string render_junit(const Report& report) {
   int failures = 0;
   int errors = 0;
   int skipped = 0;
   std::string cases;
-  for (const CheckResult& check : report.checks) {
-    const CheckDefinition* definition = find_check(check.id);
-    const bool can_fail = definition == nullptr || definition->can_fail();
-    const std::string group = check.id.substr(0, check.id.find('.'));
+  for (const ReportedCheck& check : report.checks) {
     cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n",
-                         xml(group, In::attribute), xml(check.id, In::attribute));
+                         xml(check.group, In::attribute), xml(check.id, In::attribute));
     const std::string message = xml(check.summary, In::attribute);
-    // A warning passes unless --strict; an error in a check that can only warn
-    // is a warning too (the same rule as the exit code).
-    const bool blocks_as_warning = strict == Strict::yes;
+    // What does not block passes: a warning, and an error in a check that can
+    // only warn (the same rule as the exit code: the check's effect).
+    const bool blocks = check.effect == Effect::blocking;
     switch (check.status) {
       case Status::pass:
         break;
@@ -103,7 +100,7 @@ std::string render_junit(const Report& report, Strict strict) {
                              body(check));
         break;
       case Status::error:
-        if (can_fail || blocks_as_warning) {
+        if (blocks) {
           ++errors;
           cases += fmt::format("      <error message=\"{}\" type=\"error\">{}</error>\n", message,
                                body(check));
@@ -112,7 +109,7 @@ std::string render_junit(const Report& report, Strict strict) {
         }
         break;
       case Status::warn:
-        if (blocks_as_warning) {
+        if (blocks) {
           ++failures;
           cases += fmt::format("      <failure message=\"{}\" type=\"warn\">{}</failure>\n",
                                message, body(check));

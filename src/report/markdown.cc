@@ -113,13 +113,12 @@ std::string render_markdown(const Report& report) {
   std::string out = fmt::format("## cdc-preflight: {}\n\n", summary.ready ? "ready" : "not ready");
   out += fmt::format("{} as {} · {} {} · endpoint {} · cdc-preflight {}\n\n",
                      code_span(fmt::format("{}:{}/{}", target.host, target.port, target.dbname)),
-                     code_span(target.user), target.platform, prose(target.server_version),
-                     target.endpoint_kind, report.tool_version);
+                     code_span(target.user), platform_name(target), prose(target.server_version),
+                     to_string(target.endpoint_kind), report.tool_version);
   out += fmt::format("Scope: publication {}, {} schemas, {} tables ({} partitioned).\n\n",
                      code_span(report.scope.publication), report.scope.schemas, report.scope.tables,
                      report.scope.partitioned_tables);
-  out += fmt::format("**{} failed, {} warnings, {} errors, {} passed, {} skipped**\n\n",
-                     summary.fail, summary.warn, summary.error, summary.pass, summary.skip);
+  out += fmt::format("**{}**\n\n", summary_counts(summary, Plural::always));
   out += "| | check | result |\n|---|---|---|\n";
   for (const CheckResult& check : report.checks) {
     out += fmt::format("| {} | {} | {} |\n", mark(check.status), code_span(check.id),
@@ -132,23 +131,20 @@ std::string render_markdown(const Report& report) {
     out += fmt::format("\n### {} {}: {}\n\n{}\n", mark(check.status), code_span(check.id),
                        to_string(check.status), prose(check.summary));
     if (!check.details.empty()) {
-      out += "\n" + fenced(capped(check.details, "more (all of them in --format json)"), "");
+      out += "\n" + fenced(capped(check.details, kMoreDetails), "");
     }
     const Remediation& fix = check.remediation;
-    for (const std::string& step : capped(fix.steps, "more steps (all of them in --format sql)")) {
+    for (const std::string& step : capped(fix.steps, kMoreSteps)) {
       out += fmt::format("\n- {}", prose(step));
     }
     if (!fix.steps.empty()) {
       out += "\n";
     }
     if (!fix.sql.empty()) {
-      out += "\n" +
-             fenced(capped(fix.sql, "more statements (all of them in --format sql)", "-- "), "sql");
+      out += "\n" + fenced(capped(fix.sql, kMoreStatements, "-- "), "sql");
     }
     if (!fix.commands.empty()) {
-      out +=
-          "\n" +
-          fenced(capped(fix.commands, "more commands (all of them in --format json)", "# "), "sh");
+      out += "\n" + fenced(capped(fix.commands, kMoreCommands, "# "), "sh");
     }
     if (!fix.docs.empty()) {
       out += fmt::format("\nDocs: {}\n", printable(fix.docs));

@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "cdcpreflight/endpoint.h"
 #include "cdcpreflight/report.h"
 #include "cdcpreflight/sql_quote.h"
@@ -20,12 +22,13 @@ ReportTarget make_target(const Facts& facts) {
   target.dbname = connection.dbname;
   target.user = facts.user;
   target.connected_as = connection.connected_as;
-  const bool server_known = facts.server.version_num > 0;
-  target.platform = server_known ? to_string(platform_of(facts.server)) : "unknown";
+  if (facts.server.version_num > 0) {
+    target.platform = platform_of(facts.server);
+  }
   target.server_version = facts.server.version;
   target.server_version_num = facts.server.version_num;
   target.aurora_version = facts.server.aurora_version.value_or("");
-  target.endpoint_kind = to_string(classify_host(connection.host).kind);
+  target.endpoint_kind = classify_host(connection.host).kind;
   return target;
 }
 
@@ -82,6 +85,63 @@ ReportScope make_scope(const Facts& facts, const Scope& scope) {
 
 }  // namespace
 
+std::vector<ReportedCheck> judge(std::vector<CheckResult> results, Strict strict) {
+  std::vector<ReportedCheck> judged;
+  judged.reserve(results.size());
+  for (CheckResult& result : results) {
+    ReportedCheck& check = judged.emplace_back();
+    static_cast<CheckResult&>(check) = std::move(result);
+    check.group = group_of(check.id);
+    const CheckDefinition* definition = find_check(check.id);
+    const bool can_fail = definition == nullptr || definition->can_fail();
+    switch (check.status) {
+      case Status::pass:
+      case Status::skip:
+        check.effect = Effect::none;
+        break;
+      case Status::fail:
+        check.effect = Effect::blocking;
+        break;
+      case Status::warn:
+        check.effect = strict == Strict::yes ? Effect::blocking : Effect::warning;
+        break;
+      case Status::error:
+        // An error counts as a failure where the check can fail, as a warning
+        // where it can only warn.
+        check.effect = can_fail || strict == Strict::yes ? Effect::blocking : Effect::warning;
+        break;
+    }
+  }
+  return judged;
+}
+
+ReportSummary summarize(const std::vector<ReportedCheck>& checks) {
+  ReportSummary summary;
+  bool blocking = false;
+  for (const ReportedCheck& check : checks) {
+    blocking = blocking || check.effect == Effect::blocking;
+    switch (check.status) {
+      case Status::pass:
+        ++summary.pass;
+        break;
+      case Status::skip:
+        ++summary.skip;
+        break;
+      case Status::fail:
+        ++summary.fail;
+        break;
+      case Status::warn:
+        ++summary.warn;
+        break;
+      case Status::error:
+        ++summary.error;
+        break;
+    }
+  }
+  summary.ready = !blocking;
+  return summary;
+}
+
 Report build_report(const Facts& facts, const Scope& scope, std::vector<CheckResult> results,
                     Strict strict) {
   Report report;
@@ -89,36 +149,22 @@ Report build_report(const Facts& facts, const Scope& scope, std::vector<CheckRes
   report.generated_at = facts.gathered_at;
   report.target = make_target(facts);
   report.scope = make_scope(facts, scope);
-  bool blocking = false;
-  for (const CheckResult& result : results) {
-    const CheckDefinition* definition = find_check(result.id);
-    const bool can_fail = definition == nullptr || definition->can_fail();
-    switch (result.status) {
-      case Status::pass:
-        ++report.summary.pass;
-        break;
-      case Status::skip:
-        ++report.summary.skip;
-        break;
-      case Status::fail:
-        ++report.summary.fail;
-        blocking = true;
-        break;
-      case Status::warn:
-        ++report.summary.warn;
-        blocking = blocking || strict == Strict::yes;
-        break;
-      case Status::error:
-        // An error counts as a failure where the check can fail, as a warning
-        // where it can only warn.
-        ++report.summary.error;
-        blocking = blocking || can_fail || strict == Strict::yes;
-        break;
-    }
-  }
-  report.summary.ready = !blocking;
-  report.checks = std::move(results);
+  report.checks = judge(std::move(results), strict);
+  report.summary = summarize(report.checks);
   return report;
+}
+
+std::string summary_counts(const ReportSummary& summary, Plural plural) {
+  const auto noun = [&](int count, const char* word) {
+    return fmt::format("{} {}{}", count, word, plural == Plural::always || count != 1 ? "s" : "");
+  };
+  return fmt::format("{} failed, {}, {}, {} passed, {} skipped", summary.fail,
+                     noun(summary.warn, "warning"), noun(summary.error, "error"), summary.pass,
+                     summary.skip);
+}
+
+const char* platform_name(const ReportTarget& target) {
+  return target.platform ? to_string(*target.platform) : "unknown";
 }
 
 }  // namespace cdcpreflight

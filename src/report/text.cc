@@ -48,10 +48,10 @@ class Painter {
   bool color_;
 };
 
-std::string group_of(const std::string& id) {
-  std::string group = id.substr(0, id.find('.'));
-  if (!group.empty()) {
-    group[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(group[0])));
+// A group's heading: Connection, Settings, …
+std::string heading(std::string group) {
+  if (!group.empty() && group[0] >= 'a' && group[0] <= 'z') {
+    group[0] = static_cast<char>(group[0] - 'a' + 'A');
   }
   return group;
 }
@@ -82,15 +82,15 @@ void render_header(const Report& report, const Painter& painter, std::string& ou
     return;
   }
   const std::string server_version = printable(target.server_version);
-  if (target.platform == "aurora") {
+  if (target.platform == Platform::aurora) {
     out += fmt::format("Amazon Aurora PostgreSQL {} (PostgreSQL {})",
                        printable(target.aurora_version), server_version);
-  } else if (target.platform == "rds") {
+  } else if (target.platform == Platform::rds) {
     out += fmt::format("Amazon RDS for PostgreSQL {}", server_version);
   } else {
     out += fmt::format("PostgreSQL {}", server_version);
   }
-  out += fmt::format(" · endpoint: {}\n", printable(target.endpoint_kind));
+  out += fmt::format(" · endpoint: {}\n", to_string(target.endpoint_kind));
   const ReportScope& scope = report.scope;
   out += fmt::format(
       "Scope: publication {} · {} schema{} · {} table{} ({} partitioned) · ~{} to load\n",
@@ -115,7 +115,7 @@ void render_capped(const std::vector<std::string>& entries, std::string_view fir
     out += indented(entries[i], first, rest);
   }
   if (entries.size() > shown) {
-    out += painter.dim(fmt::format("{}… and {} {}", rest, entries.size() - shown, more)) + "\n";
+    out += painter.dim(fmt::format("{}{}", rest, more_line(entries.size(), more))) + "\n";
   }
 }
 
@@ -124,12 +124,9 @@ void render_fix(const Remediation& fix, const Painter& painter, std::string& out
     return;
   }
   out += "      " + painter.bold("Fix:") + "\n";
-  render_capped(fix.steps, "        - ", "          ", "more steps (all of them in --format sql)",
-                painter, out);
-  render_capped(fix.sql, "        ", "        ", "more statements (all of them in --format sql)",
-                painter, out);
-  render_capped(fix.commands, "        $ ", "          ",
-                "more commands (all of them in --format json)", painter, out);
+  render_capped(fix.steps, "        - ", "          ", kMoreSteps, painter, out);
+  render_capped(fix.sql, "        ", "        ", kMoreStatements, painter, out);
+  render_capped(fix.commands, "        $ ", "          ", kMoreCommands, painter, out);
   if (!fix.docs.empty()) {
     out += fmt::format("        Docs: {}\n", printable(fix.docs));
   }
@@ -144,8 +141,7 @@ void render_check(const CheckResult& check, const Painter& painter, std::string&
   if (check.status == Status::pass || check.status == Status::skip) {
     return;
   }
-  render_capped(check.details, "      ", "      ", "more (all of them in --format json)", painter,
-                out);
+  render_capped(check.details, "      ", "      ", kMoreDetails, painter, out);
   render_fix(check.remediation, painter, out);
 }
 
@@ -157,15 +153,15 @@ std::string render_text(const Report& report, Color color) {
   render_header(report, painter, out);
   // Checks of a group are shown together, groups in order of first appearance.
   std::vector<std::string> groups;
-  for (const CheckResult& check : report.checks) {
-    if (std::find(groups.begin(), groups.end(), group_of(check.id)) == groups.end()) {
-      groups.push_back(group_of(check.id));
+  for (const ReportedCheck& check : report.checks) {
+    if (std::find(groups.begin(), groups.end(), check.group) == groups.end()) {
+      groups.push_back(check.group);
     }
   }
   for (const std::string& group : groups) {
-    out += "\n" + painter.bold(printable(group)) + "\n";
-    for (const CheckResult& check : report.checks) {
-      if (group_of(check.id) == group) {
+    out += "\n" + painter.bold(printable(heading(group))) + "\n";
+    for (const ReportedCheck& check : report.checks) {
+      if (check.group == group) {
         render_check(check, painter, out);
       }
     }
@@ -173,9 +169,7 @@ std::string render_text(const Report& report, Color color) {
   const ReportSummary& summary = report.summary;
   const std::string verdict =
       summary.ready ? painter.paint("1;32", "Ready") : painter.paint("1;31", "Not ready");
-  out += fmt::format("\n{}: {} failed, {} warning{}, {} error{}, {} passed, {} skipped\n", verdict,
-                     summary.fail, summary.warn, summary.warn == 1 ? "" : "s", summary.error,
-                     summary.error == 1 ? "" : "s", summary.pass, summary.skip);
+  out += fmt::format("\n{}: {}\n", verdict, summary_counts(summary, Plural::by_count));
   return out;
 }
 

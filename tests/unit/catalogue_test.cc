@@ -240,11 +240,11 @@ TEST(BuildReport, DescribesTheTarget) {
   EXPECT_EQ(target.dbname, "app");
   EXPECT_EQ(target.user, kUser);
   EXPECT_EQ(target.connected_as, "admin");
-  EXPECT_EQ(target.platform, "aurora");
+  EXPECT_STREQ(platform_name(target), "aurora");
   EXPECT_EQ(target.server_version, "15.4");
   EXPECT_EQ(target.server_version_num, 150004);
   EXPECT_EQ(target.aurora_version, "15.4.1");
-  EXPECT_EQ(target.endpoint_kind, "cluster-writer");
+  EXPECT_STREQ(to_string(target.endpoint_kind), "cluster-writer");
 }
 
 TEST(BuildReport, PlatformIsUnknownWithoutAServer) {
@@ -253,7 +253,7 @@ TEST(BuildReport, PlatformIsUnknownWithoutAServer) {
                     .connection_failed(ConnectionFailure::dns, "could not translate")
                     .version(0)
                     .build());
-  EXPECT_EQ(report.target.platform, "unknown");
+  EXPECT_STREQ(platform_name(report.target), "unknown");
 }
 
 TEST(BuildReport, ScopeSumsPartitionsIntoTheirRootAndListsTheLargest) {

@@ -90,14 +90,14 @@ const Command* command_for(const std::vector<Command>& commands, const std::stri
 TEST(GitHubReport, EveryLineIsAWorkflowCommand) {
   for (const Strict strict : {Strict::no, Strict::yes}) {
     const std::vector<Command> commands =
-        commands_of(render_github(workflow_report(strict), strict));
+        commands_of(render_github(judged(workflow_report(strict), strict)));
     EXPECT_FALSE(commands.empty());
   }
 }
 
 TEST(GitHubReport, OneCommandPerCheckThatNeedsAttentionAndANotice) {
   const Report report = workflow_report();
-  const std::vector<Command> commands = commands_of(render_github(report, Strict::no));
+  const std::vector<Command> commands = commands_of(render_github(judged(report, Strict::no)));
   const int attention = report.summary.fail + report.summary.warn + report.summary.error;
   EXPECT_EQ(commands.size(), static_cast<std::size_t>(attention) + 1);
   for (const CheckResult& check : report.checks) {
@@ -114,7 +114,7 @@ TEST(GitHubReport, OneCommandPerCheckThatNeedsAttentionAndANotice) {
 
 TEST(GitHubReport, FailuresAreErrorsAndWarningsWarnings) {
   const Report report = workflow_report();
-  const std::vector<Command> commands = commands_of(render_github(report, Strict::no));
+  const std::vector<Command> commands = commands_of(render_github(judged(report, Strict::no)));
   for (const CheckResult& check : report.checks) {
     SCOPED_TRACE(check.id);
     const Command* command = command_for(commands, check.id);
@@ -129,7 +129,7 @@ TEST(GitHubReport, FailuresAreErrorsAndWarningsWarnings) {
 }
 
 TEST(GitHubReport, AnErrorIsAnErrorWhereTheCheckCanFailAndAWarningWhereItCanOnlyWarn) {
-  const std::vector<Command> commands = commands_of(render_github(workflow_report(), Strict::no));
+  const std::vector<Command> commands = commands_of(render_github(judged(workflow_report(), Strict::no)));
   const Command* capacity = command_for(commands, "settings.replication_capacity");
   ASSERT_NE(capacity, nullptr);
   EXPECT_EQ(capacity->name, "error");
@@ -143,7 +143,7 @@ TEST(GitHubReport, AnErrorIsAnErrorWhereTheCheckCanFailAndAWarningWhereItCanOnly
 
 TEST(GitHubReport, StrictMakesEveryWarningAnError) {
   const Report report = workflow_report(Strict::yes);
-  const std::vector<Command> commands = commands_of(render_github(report, Strict::yes));
+  const std::vector<Command> commands = commands_of(render_github(judged(report, Strict::yes)));
   for (const CheckResult& check : report.checks) {
     if (check.status == Status::warn || check.status == Status::error ||
         check.status == Status::fail) {
@@ -156,7 +156,7 @@ TEST(GitHubReport, StrictMakesEveryWarningAnError) {
 }
 
 TEST(GitHubReport, EndsWithANoticeOfTheVerdict) {
-  const std::vector<Command> not_ready = commands_of(render_github(workflow_report(), Strict::no));
+  const std::vector<Command> not_ready = commands_of(render_github(judged(workflow_report(), Strict::no)));
   ASSERT_FALSE(not_ready.empty());
   EXPECT_EQ(not_ready.back().name, "notice");
   EXPECT_EQ(decoded(not_ready.back().properties), "title=cdc-preflight: not ready");
@@ -165,7 +165,7 @@ TEST(GitHubReport, EndsWithANoticeOfTheVerdict) {
   EXPECT_THAT(not_ready.back().message, HasSubstr(std::to_string(report.summary.fail) + " failed"));
 
   const std::vector<Command> ready =
-      commands_of(render_github(report_of(FactsBuilder().build()), Strict::no));
+      commands_of(render_github(judged(report_of(FactsBuilder().build()), Strict::no)));
   ASSERT_EQ(ready.size(), 1U);
   EXPECT_EQ(ready[0].name, "notice");
   EXPECT_EQ(decoded(ready[0].properties), "title=cdc-preflight: ready");
@@ -182,8 +182,8 @@ TEST(GitHubReport, MessagesEncodePercentAndLineFeedAndEscapeCarriageReturn) {
   check.details = {"a %0A that is no line break", "detail\rwith CR"};
   check.remediation.sql = {"ALTER TABLE \"x\"\n  REPLICA IDENTITY FULL;"};
   check.remediation.steps = {"step: 50%, then"};
-  report.checks = {check};
-  const std::string text = render_github(report, Strict::no);
+  report.checks = judge({check}, Strict::no);
+  const std::string text = render_github(judged(report, Strict::no));
   const std::vector<Command> commands = commands_of(text);
   ASSERT_EQ(commands.size(), 2U);  // the error and the notice
   const Command& error = commands[0];
@@ -204,8 +204,8 @@ TEST(GitHubReport, TitlesEncodeColonAndComma) {
   check.id = "odd:id,with%chars\nand line";
   check.status = Status::fail;
   check.summary = "s";
-  report.checks = {check};
-  const std::vector<Command> commands = commands_of(render_github(report, Strict::no));
+  report.checks = judge({check}, Strict::no);
+  const std::vector<Command> commands = commands_of(render_github(judged(report, Strict::no)));
   ASSERT_EQ(commands.size(), 2U);
   EXPECT_EQ(commands[0].properties, "title=cdc-preflight odd%3Aid%2Cwith%25chars\\x0aand line");
   EXPECT_EQ(commands[1].properties.find(':'), std::string::npos);
@@ -213,7 +213,7 @@ TEST(GitHubReport, TitlesEncodeColonAndComma) {
 }
 
 TEST(GitHubReport, HostileNamesCannotStartAnotherCommand) {
-  const std::string text = render_github(workflow_report(), Strict::no);
+  const std::string text = render_github(judged(workflow_report(), Strict::no));
   // The two-line table name (with a CR) stays inside its command's line, as the
   // checks write it (U&"…": its line feed and CR as escapes).
   EXPECT_THAT(text, HasSubstr("U&\"two\\000Alines 100%25,\\000D: done\""));
@@ -224,7 +224,7 @@ TEST(GitHubReport, HostileNamesCannotStartAnotherCommand) {
                           .table("public", "x\n::error title=forged::owned",
                                  [](TableFacts& t) { t.select = false; })
                           .build();
-  const std::vector<Command> commands = commands_of(render_github(report_of(facts), Strict::no));
+  const std::vector<Command> commands = commands_of(render_github(judged(report_of(facts), Strict::no)));
   for (const Command& command : commands) {
     EXPECT_EQ(command.properties.find("forged"), std::string::npos) << command.properties;
   }
@@ -233,7 +233,7 @@ TEST(GitHubReport, HostileNamesCannotStartAnotherCommand) {
 
 TEST(GitHubReport, AnnotationsShowTenEntriesOfEachListAndCountTheRest) {
   const std::vector<Command> commands =
-      commands_of(render_github(report_of(keyless_tables_facts(13)), Strict::no));
+      commands_of(render_github(judged(report_of(keyless_tables_facts(13)), Strict::no)));
   const Command* command = command_for(commands, "tables.replica_identity");
   ASSERT_NE(command, nullptr);
   const std::string message = decoded(command->message);

@@ -562,7 +562,7 @@ TEST(HostileOutput, JUnitIsWellFormedForXmllint) {
   for (const Strict strict : {Strict::no, Strict::yes}) {
     for (const Case& c : hostile_cases(strict)) {
       SCOPED_TRACE(c.label);
-      const std::string xml = render_junit(c.report, strict);
+      const std::string xml = render_junit(judged(c.report, strict));
       EXPECT_TRUE(inert(xml));
       EXPECT_TRUE(well_formed(xml));
       EXPECT_THAT(xml, HasSubstr("\\uFFFE\\uFFFF"));
@@ -627,7 +627,7 @@ TEST(HostileOutput, GitHubCommandsCarryNoControlCharacter) {
   for (const Strict strict : {Strict::no, Strict::yes}) {
     for (const Case& c : hostile_cases(strict)) {
       SCOPED_TRACE(c.label);
-      const std::string commands = render_github(c.report, strict);
+      const std::string commands = render_github(judged(c.report, strict));
       EXPECT_TRUE(inert(commands));
       for (const std::string& line : psql_lines(commands)) {
         EXPECT_TRUE(line.empty() || line.starts_with("::")) << printable(line);

@@ -307,7 +307,7 @@ Expected expected_counts(const Report& report, Strict strict) {
 
 TEST(JUnitReport, IsWellFormedWithHostileNames) {
   for (const Strict strict : {Strict::no, Strict::yes}) {
-    const XmlElement root = parse(render_junit(workflow_report(strict), strict));
+    const XmlElement root = parse(render_junit(judged(workflow_report(strict), strict)));
     EXPECT_EQ(root.name, "testsuites");
   }
 }
@@ -321,7 +321,7 @@ TEST(JUnitReport, ControlCharactersAreShownEscaped) {
                                  "end",
                                  [](TableFacts& t) { t.has_primary_key = false; })
                           .build();
-  const std::string xml = render_junit(report_of(facts), Strict::no);
+  const std::string xml = render_junit(judged(report_of(facts), Strict::no));
   const XmlElement root = parse(xml);
   const XmlElement* identity = testcase(suite_of(root), "tables.replica_identity");
   ASSERT_NE(identity, nullptr);
@@ -330,7 +330,7 @@ TEST(JUnitReport, ControlCharactersAreShownEscaped) {
 
   const Facts refused =
       FactsBuilder().replication_connect_failed("28000", "no\x1b[31m entry\x01\x0b\r").build();
-  const XmlElement root_refused = parse(render_junit(report_of(refused), Strict::no));
+  const XmlElement root_refused = parse(render_junit(judged(report_of(refused), Strict::no)));
   const XmlElement* connect = testcase(suite_of(root_refused), "replication.connect");
   ASSERT_NE(connect, nullptr);
   ASSERT_EQ(connect->all("failure").size(), 1U);
@@ -345,7 +345,7 @@ TEST(JUnitReport, NamesThatAreNotUtf8KeepTheDocumentUtf8) {
       FactsBuilder()
           .table("public", "latin1 caf\xe9 \xff\xfe", [](TableFacts& t) { t.select = false; })
           .build();
-  (void)parse(render_junit(report_of(facts), Strict::no));
+  (void)parse(render_junit(judged(report_of(facts), Strict::no)));
 }
 
 TEST(JUnitReport, CountsMatchTheReport) {
@@ -353,7 +353,7 @@ TEST(JUnitReport, CountsMatchTheReport) {
     SCOPED_TRACE(strict == Strict::yes ? "strict" : "not strict");
     const Report report = workflow_report(strict);
     const Expected want = expected_counts(report, strict);
-    const XmlElement root = parse(render_junit(report, strict));
+    const XmlElement root = parse(render_junit(judged(report, strict)));
     const XmlElement& suite = suite_of(root);
     for (const XmlElement* element : {&root, &suite}) {
       SCOPED_TRACE(element->name);
@@ -380,7 +380,7 @@ TEST(JUnitReport, CountsMatchTheReport) {
 
 TEST(JUnitReport, NotStrictCountsOfTheFixedFacts) {
   const Report report = workflow_report();
-  const XmlElement root = parse(render_junit(report, Strict::no));
+  const XmlElement root = parse(render_junit(judged(report, Strict::no)));
   // 3 failures, only settings.replication_capacity's error is one, 1 skip.
   EXPECT_EQ(root.attributes.at("failures"), std::to_string(report.summary.fail));
   EXPECT_EQ(root.attributes.at("errors"), "1");
@@ -389,7 +389,7 @@ TEST(JUnitReport, NotStrictCountsOfTheFixedFacts) {
 
 TEST(JUnitReport, EachCheckIsATestCaseNamedByIdInItsGroup) {
   const Report report = workflow_report();
-  const XmlElement root = parse(render_junit(report, Strict::no));
+  const XmlElement root = parse(render_junit(judged(report, Strict::no)));
   const auto cases = suite_of(root).all("testcase");
   ASSERT_EQ(cases.size(), report.checks.size());
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -401,7 +401,7 @@ TEST(JUnitReport, EachCheckIsATestCaseNamedByIdInItsGroup) {
 
 TEST(JUnitReport, AFailingCheckIsAFailureWithItsSummaryDetailsAndFix) {
   const Report report = workflow_report();
-  const XmlElement root = parse(render_junit(report, Strict::no));
+  const XmlElement root = parse(render_junit(judged(report, Strict::no)));
   for (const CheckResult& check : report.checks) {
     if (check.status != Status::fail) {
       continue;
@@ -433,7 +433,7 @@ TEST(JUnitReport, AFailingCheckIsAFailureWithItsSummaryDetailsAndFix) {
 }
 
 TEST(JUnitReport, ASkippedCheckIsSkipped) {
-  const XmlElement root = parse(render_junit(workflow_report(), Strict::no));
+  const XmlElement root = parse(render_junit(judged(workflow_report(), Strict::no)));
   const XmlElement* probe = testcase(suite_of(root), "replication.slot_probe");
   ASSERT_NE(probe, nullptr);
   ASSERT_EQ(probe->all("skipped").size(), 1U);
@@ -443,7 +443,7 @@ TEST(JUnitReport, ASkippedCheckIsSkipped) {
 }
 
 TEST(JUnitReport, APassingCheckHoldsNothing) {
-  const XmlElement root = parse(render_junit(workflow_report(), Strict::no));
+  const XmlElement root = parse(render_junit(judged(workflow_report(), Strict::no)));
   const XmlElement* connection = testcase(suite_of(root), "connection");
   ASSERT_NE(connection, nullptr);
   EXPECT_TRUE(connection->children.empty());
@@ -451,7 +451,7 @@ TEST(JUnitReport, APassingCheckHoldsNothing) {
 
 TEST(JUnitReport, AWarningPassesWithItsTextInSystemOut) {
   const Report report = workflow_report();
-  const XmlElement root = parse(render_junit(report, Strict::no));
+  const XmlElement root = parse(render_junit(judged(report, Strict::no)));
   for (const std::string id : {"settings.wal_sender_timeout", "tables.unlogged"}) {
     SCOPED_TRACE(id);
     ASSERT_EQ(result_of(report, id).status, Status::warn);
@@ -467,7 +467,7 @@ TEST(JUnitReport, AWarningPassesWithItsTextInSystemOut) {
 
 TEST(JUnitReport, AWarningIsAFailureWhenStrict) {
   const Report report = workflow_report(Strict::yes);
-  const XmlElement root = parse(render_junit(report, Strict::yes));
+  const XmlElement root = parse(render_junit(judged(report, Strict::yes)));
   for (const std::string id : {"settings.wal_sender_timeout", "tables.unlogged"}) {
     SCOPED_TRACE(id);
     const XmlElement* element = testcase(suite_of(root), id);
@@ -482,7 +482,7 @@ TEST(JUnitReport, AWarningIsAFailureWhenStrict) {
 TEST(JUnitReport, AnErrorInACheckThatCanFailIsAnError) {
   for (const Strict strict : {Strict::no, Strict::yes}) {
     const Report report = workflow_report(strict);
-    const XmlElement root = parse(render_junit(report, strict));
+    const XmlElement root = parse(render_junit(judged(report, strict)));
     const XmlElement* element = testcase(suite_of(root), "settings.replication_capacity");
     ASSERT_NE(element, nullptr);
     ASSERT_EQ(element->all("error").size(), 1U);
@@ -496,7 +496,7 @@ TEST(JUnitReport, AnErrorInACheckThatCanOnlyWarnIsNoErrorUnlessStrict) {
   ASSERT_FALSE(find_check("activity.long_transactions")->can_fail());
   ASSERT_FALSE(find_check("slots.inactive")->can_fail());
   const Report report = workflow_report();
-  const XmlElement root = parse(render_junit(report, Strict::no));
+  const XmlElement root = parse(render_junit(judged(report, Strict::no)));
   for (const std::string id : {"activity.long_transactions", "slots.inactive"}) {
     SCOPED_TRACE(id);
     const XmlElement* element = testcase(suite_of(root), id);
@@ -508,7 +508,7 @@ TEST(JUnitReport, AnErrorInACheckThatCanOnlyWarnIsNoErrorUnlessStrict) {
     EXPECT_THAT(element->all("system-out")[0]->text, HasSubstr(result_of(report, id).summary));
   }
 
-  const XmlElement strict_root = parse(render_junit(workflow_report(Strict::yes), Strict::yes));
+  const XmlElement strict_root = parse(render_junit(judged(workflow_report(Strict::yes), Strict::yes)));
   for (const std::string id : {"activity.long_transactions", "slots.inactive"}) {
     SCOPED_TRACE(id);
     const XmlElement* element = testcase(suite_of(strict_root), id);
@@ -519,14 +519,14 @@ TEST(JUnitReport, AnErrorInACheckThatCanOnlyWarnIsNoErrorUnlessStrict) {
 
 TEST(JUnitReport, AReadyClusterHasNoFailureOrError) {
   const Report report = report_of(FactsBuilder().build());
-  const XmlElement root = parse(render_junit(report, Strict::yes));
+  const XmlElement root = parse(render_junit(judged(report, Strict::yes)));
   EXPECT_EQ(root.attribute("failures"), "0");
   EXPECT_EQ(root.attribute("errors"), "0");
   EXPECT_EQ(root.attribute("skipped"), "1");  // replication.slot_probe without --deep
 }
 
 TEST(JUnitReport, TheSuiteNamesTheTargetAndTime) {
-  const XmlElement root = parse(render_junit(workflow_report(), Strict::no));
+  const XmlElement root = parse(render_junit(judged(workflow_report(), Strict::no)));
   const XmlElement& suite = suite_of(root);
   EXPECT_THAT(suite.attribute("name"), HasSubstr(std::string(kWriterHost) + "/app"));
   EXPECT_EQ(suite.attribute("timestamp"), "2026-11-25T12:00:00Z");

@@ -93,11 +93,11 @@ TEST(ReportGolden, TextInColour) {
 TEST(ReportGolden, Json) { expect_golden("report_json", render_json(workflow_report())); }
 
 TEST(ReportGolden, JUnit) {
-  expect_golden("report_junit", render_junit(workflow_report(), Strict::no));
+  expect_golden("report_junit", render_junit(judged(workflow_report(), Strict::no)));
 }
 
 TEST(ReportGolden, JUnitStrict) {
-  expect_golden("report_junit_strict", render_junit(workflow_report(Strict::yes), Strict::yes));
+  expect_golden("report_junit_strict", render_junit(judged(workflow_report(Strict::yes), Strict::yes)));
 }
 
 TEST(ReportGolden, Markdown) {
@@ -107,11 +107,11 @@ TEST(ReportGolden, Markdown) {
 TEST(ReportGolden, Sql) { expect_golden("report_sql", render_sql(workflow_report())); }
 
 TEST(ReportGolden, GitHub) {
-  expect_golden("report_github", render_github(workflow_report(), Strict::no));
+  expect_golden("report_github", render_github(judged(workflow_report(), Strict::no)));
 }
 
 TEST(ReportGolden, GitHubStrict) {
-  expect_golden("report_github_strict", render_github(workflow_report(Strict::yes), Strict::yes));
+  expect_golden("report_github_strict", render_github(judged(workflow_report(Strict::yes), Strict::yes)));
 }
 
 // The JSON golden file is not only stable but the report itself: it parses
