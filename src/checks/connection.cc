@@ -103,91 +103,101 @@ void describe_refusal(Refusal refusal, const ConnectionFacts& connection, const 
                "connections the same way: use sslmode=verify-full."};
 }
 
-CheckResult failure(const Facts& facts) {
+// The network layer's failures: the host does not resolve, nothing listens,
+// nothing answers. Returns the summary; fills in the fix.
+std::string describe_unreachable(const Facts& facts, Remediation& fix) {
   const ConnectionFacts& connection = facts.connection;
+  const std::string target = where(connection);
+  if (connection.failure == ConnectionFailure::dns) {
+    fix.steps = {
+        "Check the host name: use the cluster (writer) endpoint shown in the console "
+        "under the cluster's Connectivity & security tab.",
+        "A private endpoint resolves only inside its VPC (or through PrivateLink)."};
+    fix.commands = {
+        "aws rds describe-db-clusters --query "
+        "'DBClusters[*].[DBClusterIdentifier,Endpoint]' --output text",
+        fmt::format("getent hosts {}", shell_quote(connection.host))};
+    return fmt::format("DNS lookup failed for {}", connection.host);
+  }
+  if (connection.failure == ConnectionFailure::refused) {
+    fix.steps = {
+        "Nothing accepts connections on that port: check the port (Aurora and RDS "
+        "default to 5432) and that the instance is available."};
+    return fmt::format("connection refused by {}", target);
+  }
   const AwsTarget aws = aws_target(facts);
-  Remediation fix;
-  std::string summary;
+  fix.steps = {
+      "Allow inbound TCP on the database port in the cluster's VPC security group, from "
+      "this machine and from the ClickPipes static IPs of your ClickHouse Cloud region.",
+      "A database in a private subnet is reachable only through a bastion, a VPN or AWS "
+      "PrivateLink; also check network ACLs and route tables."};
+  fix.commands = {fmt::format("aws rds describe-db-clusters --region {} "
+                              "--db-cluster-identifier {} --query "
+                              "'DBClusters[0].VpcSecurityGroups'",
+                              aws.region, aws.cluster),
+                  fmt::format("aws ec2 describe-security-groups --region {} --group-ids "
+                              "<security-group-id>",
+                              aws.region)};
+  return fmt::format("connection to {} timed out", target);
+}
+
+// Every other failure but authentication's. Returns the summary; fills in the fix.
+std::string describe_other_failure(const ConnectionFacts& connection, Remediation& fix) {
   const std::string target = where(connection);
   switch (connection.failure) {
-    case ConnectionFailure::dns:
-      summary = fmt::format("DNS lookup failed for {}", connection.host);
-      fix.steps = {
-          "Check the host name: use the cluster (writer) endpoint shown in the console "
-          "under the cluster's Connectivity & security tab.",
-          "A private endpoint resolves only inside its VPC (or through PrivateLink)."};
-      fix.commands = {
-          "aws rds describe-db-clusters --query "
-          "'DBClusters[*].[DBClusterIdentifier,Endpoint]' --output text",
-          fmt::format("getent hosts {}", shell_quote(connection.host))};
-      break;
-    case ConnectionFailure::refused:
-      summary = fmt::format("connection refused by {}", target);
-      fix.steps = {
-          "Nothing accepts connections on that port: check the port (Aurora and RDS "
-          "default to 5432) and that the instance is available."};
-      break;
-    case ConnectionFailure::timeout:
-      summary = fmt::format("connection to {} timed out", target);
-      fix.steps = {
-          "Allow inbound TCP on the database port in the cluster's VPC security group, from "
-          "this machine and from the ClickPipes static IPs of your ClickHouse Cloud region.",
-          "A database in a private subnet is reachable only through a bastion, a VPN or AWS "
-          "PrivateLink; also check network ACLs and route tables."};
-      fix.commands = {fmt::format("aws rds describe-db-clusters --region {} "
-                                  "--db-cluster-identifier {} --query "
-                                  "'DBClusters[0].VpcSecurityGroups'",
-                                  aws.region, aws.cluster),
-                      fmt::format("aws ec2 describe-security-groups --region {} --group-ids "
-                                  "<security-group-id>",
-                                  aws.region)};
-      break;
-    case ConnectionFailure::authentication: {
-      const Refusal refusal = refusal_of(connection.failure_message);
-      describe_refusal(refusal, connection, target, summary, fix);
-      std::vector<std::string> details{fmt::format("cause: {}", to_string(connection.failure))};
-      if (refusal != Refusal::unknown) {
-        details.push_back(fmt::format("reason: {}", to_string(refusal)));
-      }
-      details.push_back(connection.failure_message);
-      return make_result(Status::fail, std::move(summary), std::move(details), std::move(fix));
-    }
     case ConnectionFailure::tls:
-      summary = fmt::format("TLS negotiation with {} failed", target);
       fix.steps = {
           "Download the RDS CA bundle and verify the server with it: "
           "sslmode=verify-full sslrootcert=/path/global-bundle.pem."};
       fix.commands = {kRdsCaBundleCommand};
-      break;
+      return fmt::format("TLS negotiation with {} failed", target);
     case ConnectionFailure::database_missing:
-      summary = fmt::format("database {} does not exist on {}", connection.dbname, target);
       fix.steps = {"Name an existing database with -d (psql -l lists them)."};
-      break;
+      return fmt::format("database {} does not exist on {}", connection.dbname, target);
     case ConnectionFailure::lost:
-      summary = fmt::format("connection to {} was lost mid-run", target);
       fix.steps = {
           "The server closed the connection or stopped answering (a restart, a "
           "failover, a network cut): run the check again."};
-      break;
-    case ConnectionFailure::none:
-    case ConnectionFailure::other:
-      if (connection.connected) {
-        // Connected, then answered in a shape no PostgreSQL gives: nothing it
-        // said is trusted, so nothing else is checked.
-        summary =
-            fmt::format("{} answered in a way PostgreSQL never does: nothing was checked", target);
-        fix.steps = {
-            "Check that this host and port reach the database itself, not a proxy, a pooler or "
-            "a PostgreSQL-compatible service that answers catalog queries differently."};
-        break;
-      }
-      summary = fmt::format("could not connect to {}", target);
+      return fmt::format("connection to {} was lost mid-run", target);
+    default:
       break;
   }
-  return make_result(
-      Status::fail, std::move(summary),
-      {fmt::format("cause: {}", to_string(connection.failure)), connection.failure_message},
-      std::move(fix));
+  if (connection.connected) {
+    // Connected, then answered in a shape no PostgreSQL gives: nothing it said
+    // is trusted, so nothing else is checked.
+    fix.steps = {
+        "Check that this host and port reach the database itself, not a proxy, a pooler or "
+        "a PostgreSQL-compatible service that answers catalog queries differently."};
+    return fmt::format("{} answered in a way PostgreSQL never does: nothing was checked", target);
+  }
+  return fmt::format("could not connect to {}", target);
+}
+
+CheckResult failure(const Facts& facts) {
+  const ConnectionFacts& connection = facts.connection;
+  Remediation fix;
+  std::vector<std::string> details{fmt::format("cause: {}", to_string(connection.failure))};
+  std::string summary;
+  switch (connection.failure) {
+    case ConnectionFailure::dns:
+    case ConnectionFailure::refused:
+    case ConnectionFailure::timeout:
+      summary = describe_unreachable(facts, fix);
+      break;
+    case ConnectionFailure::authentication: {
+      const Refusal refusal = refusal_of(connection.failure_message);
+      describe_refusal(refusal, connection, where(connection), summary, fix);
+      if (refusal != Refusal::unknown) {
+        details.push_back(fmt::format("reason: {}", to_string(refusal)));
+      }
+      break;
+    }
+    default:
+      summary = describe_other_failure(connection, fix);
+      break;
+  }
+  details.push_back(connection.failure_message);
+  return make_result(Status::fail, std::move(summary), std::move(details), std::move(fix));
 }
 
 }  // namespace

@@ -19,13 +19,16 @@ std::string key(std::string_view schema, std::string_view name) {
   return joined;
 }
 
-}  // namespace
+// Which root tables (not partitions) are in scope, by index into facts.tables,
+// and the --table names found.
+struct RootsInScope {
+  std::vector<bool> in_scope;
+  std::unordered_map<std::string, std::size_t> root_index;  // key -> index in facts.tables
+  std::vector<std::string> missing_tables;
+};
 
-Scope resolve_scope(const Facts& facts, const ScopeRequest& request) {
-  Scope scope;
-  scope.request = request;
-  const std::set<std::string> named_schemas(request.schemas.begin(), request.schemas.end());
-
+RootsInScope roots_in_scope(const Facts& facts, const ScopeRequest& request, bool narrowed,
+                            const std::set<std::string>& named_schemas) {
   // --table names, as (schema, table) keys; unparsable ones were refused by the CLI.
   std::unordered_map<std::string, std::string> named_tables;  // key -> as written
   for (const std::string& written : request.tables) {
@@ -34,61 +37,74 @@ Scope resolve_scope(const Facts& facts, const ScopeRequest& request) {
     }
   }
   std::unordered_set<std::string> found_tables;
-
-  std::unordered_map<std::string, std::size_t> root_index;  // key -> index in facts.tables
-  std::vector<bool> in_scope(facts.tables.size(), false);
+  RootsInScope roots;
+  roots.in_scope.assign(facts.tables.size(), false);
   for (std::size_t i = 0; i < facts.tables.size(); ++i) {
     const TableFacts& table = facts.tables[i];
     if (table.is_partition) {
       continue;
     }
     const std::string table_key = key(table.schema, table.name);
-    root_index.emplace(table_key, i);
-    bool wanted = !scope.narrowed() || named_schemas.count(table.schema) > 0;
+    roots.root_index.emplace(table_key, i);
+    bool wanted = !narrowed || named_schemas.count(table.schema) > 0;
     if (named_tables.count(table_key) > 0) {
       wanted = true;
       found_tables.insert(table_key);
     }
-    in_scope[i] = wanted;
+    roots.in_scope[i] = wanted;
   }
   // A partition named with --table stands for its root.
   for (const TableFacts& table : facts.tables) {
     if (!table.is_partition || named_tables.count(key(table.schema, table.name)) == 0) {
       continue;
     }
-    if (const auto root = root_index.find(key(table.root_schema, table.root_name));
-        root != root_index.end()) {
-      in_scope[root->second] = true;
+    if (const auto root = roots.root_index.find(key(table.root_schema, table.root_name));
+        root != roots.root_index.end()) {
+      roots.in_scope[root->second] = true;
       found_tables.insert(key(table.schema, table.name));
     }
   }
   for (const auto& [table_key, written] : named_tables) {
     if (found_tables.count(table_key) == 0) {
-      scope.missing_tables.push_back(written);
+      roots.missing_tables.push_back(written);
     }
   }
-  std::sort(scope.missing_tables.begin(), scope.missing_tables.end());
+  std::sort(roots.missing_tables.begin(), roots.missing_tables.end());
+  return roots;
+}
 
-  std::set<std::string> scoped_schemas(named_schemas);
+// The scoped tables and the tables whose replica identity matters, and the
+// schemas holding scoped tables.
+std::set<std::string> place_tables(const Facts& facts, const RootsInScope& roots, Scope& scope) {
+  std::set<std::string> scoped_schemas;
   for (std::size_t i = 0; i < facts.tables.size(); ++i) {
     const TableFacts& table = facts.tables[i];
-    if (!table.is_partition) {
-      if (in_scope[i]) {
-        scope.tables.push_back(i);
-        scoped_schemas.insert(table.schema);
-      }
+    if (!table.is_partition && roots.in_scope[i]) {
+      scope.tables.push_back(i);
+      scoped_schemas.insert(table.schema);
     }
-    const bool root_in_scope =
-        table.is_partition
-            ? [&] {
-                const auto root = root_index.find(key(table.root_schema, table.root_name));
-                return root != root_index.end() && in_scope[root->second];
-              }()
-            : in_scope[i];
+    bool root_in_scope = roots.in_scope[i];
+    if (table.is_partition) {
+      const auto root = roots.root_index.find(key(table.root_schema, table.root_name));
+      root_in_scope = root != roots.root_index.end() && roots.in_scope[root->second];
+    }
     if (root_in_scope && table.kind == TableKind::ordinary && !table.unlogged) {
       scope.identity_tables.push_back(i);
     }
   }
+  return scoped_schemas;
+}
+
+}  // namespace
+
+Scope resolve_scope(const Facts& facts, const ScopeRequest& request) {
+  Scope scope;
+  scope.request = request;
+  const std::set<std::string> named_schemas(request.schemas.begin(), request.schemas.end());
+  RootsInScope roots = roots_in_scope(facts, request, scope.narrowed(), named_schemas);
+  scope.missing_tables = std::move(roots.missing_tables);
+  std::set<std::string> scoped_schemas = place_tables(facts, roots, scope);
+  scoped_schemas.insert(named_schemas.begin(), named_schemas.end());
 
   std::set<std::string> existing_schemas;
   for (std::size_t i = 0; i < facts.schemas.size(); ++i) {
@@ -109,10 +125,6 @@ Scope resolve_scope(const Facts& facts, const ScopeRequest& request) {
   }
   return scope;
 }
-
-}  // namespace cdcpreflight
-
-namespace cdcpreflight {
 
 namespace {
 
