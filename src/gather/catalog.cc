@@ -121,10 +121,7 @@ void read_activity(const PGresult* visibility, const PGresult* transactions,
   activity.can_read_all_stats = row.boolean("can_read_all_stats");
   activity.wal_senders = row.integer_in("wal_senders", 0, INT32_MAX);
   for_each_row(transactions, [&](const Row& transaction) {
-    activity.transactions.push_back({transaction.integer_in("pid", 0, INT32_MAX),
-                                     transaction.text("user"), transaction.text("backend_type"),
-                                     transaction.text("state"), transaction.integer("age_seconds"),
-                                     transaction.text("query_start")});
+    activity.transactions.push_back(open_transaction_of(transaction));
   });
   for_each_row(prepared, [&](const Row& transaction) {
     activity.prepared.push_back({transaction.text("gid"), transaction.text("owner"),

@@ -2,7 +2,11 @@
 
 #include <charconv>
 
+#include <climits>
+
 #include <fmt/format.h>
+
+#include "cdcpreflight/facts.h"
 
 namespace cdcpreflight {
 
@@ -66,6 +70,15 @@ int Row::integer_in(const char* column, int low, int high) const {
     throw UnexpectedAnswer(fmt::format("column {} is out of range", column));
   }
   return static_cast<int>(number);
+}
+
+OpenTransaction open_transaction_of(const Row& row) {
+  return {row.integer_in("pid", 0, INT32_MAX),
+          row.text("user"),
+          row.text("backend_type"),
+          row.text("state"),
+          row.integer("age_seconds"),
+          row.text("query_start")};
 }
 
 }  // namespace cdcpreflight

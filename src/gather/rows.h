@@ -40,6 +40,13 @@ class Row {
   int row_;
 };
 
+struct OpenTransaction;
+
+// A session's transaction, from the columns the queries of open transactions
+// and of blockers share: pid, user, backend_type, state, age_seconds,
+// query_start.
+[[nodiscard]] OpenTransaction open_transaction_of(const Row& row);
+
 template <typename Function>
 void for_each_row(const PGresult* result, Function function) {
   const int rows = PQntuples(result);

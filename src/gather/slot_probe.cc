@@ -20,11 +20,7 @@ constexpr std::chrono::milliseconds kBlockerPollInterval{250};
 
 std::vector<OpenTransaction> read_blockers(const PGresult* result) {
   std::vector<OpenTransaction> blockers;
-  for_each_row(result, [&](const Row& row) {
-    blockers.push_back({row.integer_in("pid", 0, INT32_MAX), row.text("user"),
-                        row.text("backend_type"), row.text("state"), row.integer("age_seconds"),
-                        row.text("query_start")});
-  });
+  for_each_row(result, [&](const Row& row) { blockers.push_back(open_transaction_of(row)); });
   return blockers;
 }
 
