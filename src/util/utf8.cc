@@ -44,8 +44,9 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
 }
 
 char32_t utf8_code_point(std::string_view text, std::size_t at, std::size_t length) {
-  const auto byte = [&](std::size_t i) { return static_cast<char32_t>(
-                                             static_cast<unsigned char>(text[at + i])); };
+  const auto byte = [&](std::size_t i) {
+    return static_cast<char32_t>(static_cast<unsigned char>(text[at + i]));
+  };
   switch (length) {
     case 1:
       return byte(0);

@@ -44,8 +44,7 @@ TEST(RunChecks, AReadyAuroraPassesEveryCheckButTheSlotProbeWhichNeedsDeep) {
 }
 
 TEST(RunChecks, AReadyAuroraWithASuccessfulDeepProbePassesEveryCheck) {
-  for (const CheckResult& result :
-       run_all(FactsBuilder().slot_probe_ok(3).build())) {
+  for (const CheckResult& result : run_all(FactsBuilder().slot_probe_ok(3).build())) {
     SCOPED_TRACE(result.id);
     EXPECT_EQ(result.status, Status::pass) << result.summary;
   }
@@ -154,8 +153,7 @@ TEST(BuildReport, CountsEachStatus) {
 }
 
 TEST(BuildReport, ReadyWhenEverythingPasses) {
-  const Report report =
-      report_of(FactsBuilder().slot_probe_ok().build(), Strict::no);
+  const Report report = report_of(FactsBuilder().slot_probe_ok().build(), Strict::no);
   EXPECT_TRUE(report.summary.ready);
   EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()));
 }

@@ -129,7 +129,8 @@ TEST(GitHubReport, FailuresAreErrorsAndWarningsWarnings) {
 }
 
 TEST(GitHubReport, AnErrorIsAnErrorWhereTheCheckCanFailAndAWarningWhereItCanOnlyWarn) {
-  const std::vector<Command> commands = commands_of(render_github(judged(workflow_report(), Strict::no)));
+  const std::vector<Command> commands =
+      commands_of(render_github(judged(workflow_report(), Strict::no)));
   const Command* capacity = command_for(commands, "settings.replication_capacity");
   ASSERT_NE(capacity, nullptr);
   EXPECT_EQ(capacity->name, "error");
@@ -156,7 +157,8 @@ TEST(GitHubReport, StrictMakesEveryWarningAnError) {
 }
 
 TEST(GitHubReport, EndsWithANoticeOfTheVerdict) {
-  const std::vector<Command> not_ready = commands_of(render_github(judged(workflow_report(), Strict::no)));
+  const std::vector<Command> not_ready =
+      commands_of(render_github(judged(workflow_report(), Strict::no)));
   ASSERT_FALSE(not_ready.empty());
   EXPECT_EQ(not_ready.back().name, "notice");
   EXPECT_EQ(decoded(not_ready.back().properties), "title=cdc-preflight: not ready");
@@ -224,7 +226,8 @@ TEST(GitHubReport, HostileNamesCannotStartAnotherCommand) {
                           .table("public", "x\n::error title=forged::owned",
                                  [](TableFacts& t) { t.select = false; })
                           .build();
-  const std::vector<Command> commands = commands_of(render_github(judged(report_of(facts), Strict::no)));
+  const std::vector<Command> commands =
+      commands_of(render_github(judged(report_of(facts), Strict::no)));
   for (const Command& command : commands) {
     EXPECT_EQ(command.properties.find("forged"), std::string::npos) << command.properties;
   }

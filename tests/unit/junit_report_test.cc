@@ -508,7 +508,8 @@ TEST(JUnitReport, AnErrorInACheckThatCanOnlyWarnIsNoErrorUnlessStrict) {
     EXPECT_THAT(element->all("system-out")[0]->text, HasSubstr(result_of(report, id).summary));
   }
 
-  const XmlElement strict_root = parse(render_junit(judged(workflow_report(Strict::yes), Strict::yes)));
+  const XmlElement strict_root =
+      parse(render_junit(judged(workflow_report(Strict::yes), Strict::yes)));
   for (const std::string id : {"activity.long_transactions", "slots.inactive"}) {
     SCOPED_TRACE(id);
     const XmlElement* element = testcase(suite_of(strict_root), id);

@@ -180,8 +180,7 @@ TEST(SlotProbe, SkipsWithDeepWhenNotAttempted) {
 }
 
 TEST(SlotProbe, PassesWhenTheSlotWasCreatedPeekedAndDropped) {
-  const CheckResult result =
-      evaluate(kProbe, FactsBuilder().slot_probe_ok(4).build());
+  const CheckResult result = evaluate(kProbe, FactsBuilder().slot_probe_ok(4).build());
   EXPECT_EQ(result.status, Status::pass);
   EXPECT_THAT(result.summary, HasSubstr("temporary pgoutput slot"));
   EXPECT_THAT(result.summary, HasSubstr("4 changes peeked through clickpipes_publication"));
@@ -216,8 +215,8 @@ TEST(SlotProbe, BlockedBySeveralTransactionsNamesEveryPid) {
   OpenTransaction second;
   second.pid = 202;
   second.age_seconds = 900;
-  const CheckResult result = evaluate(
-      kProbe, FactsBuilder().slot_probe_timed_out({first, second}).build());
+  const CheckResult result =
+      evaluate(kProbe, FactsBuilder().slot_probe_timed_out({first, second}).build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("pid 101, 202"));
   EXPECT_EQ(result.details.size(), 2U);
@@ -225,8 +224,7 @@ TEST(SlotProbe, BlockedBySeveralTransactionsNamesEveryPid) {
 }
 
 TEST(SlotProbe, TimedOutWithoutKnownBlockersSuggestsALongerTimeout) {
-  const CheckResult result =
-      evaluate(kProbe, FactsBuilder().slot_probe_timed_out({}).build());
+  const CheckResult result = evaluate(kProbe, FactsBuilder().slot_probe_timed_out({}).build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("did not finish before the statement timeout"));
   EXPECT_THAT(remediation_text(result.remediation), HasSubstr("--statement-timeout"));

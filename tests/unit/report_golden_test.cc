@@ -97,7 +97,8 @@ TEST(ReportGolden, JUnit) {
 }
 
 TEST(ReportGolden, JUnitStrict) {
-  expect_golden("report_junit_strict", render_junit(judged(workflow_report(Strict::yes), Strict::yes)));
+  expect_golden("report_junit_strict",
+                render_junit(judged(workflow_report(Strict::yes), Strict::yes)));
 }
 
 TEST(ReportGolden, Markdown) {
@@ -111,7 +112,8 @@ TEST(ReportGolden, GitHub) {
 }
 
 TEST(ReportGolden, GitHubStrict) {
-  expect_golden("report_github_strict", render_github(judged(workflow_report(Strict::yes), Strict::yes)));
+  expect_golden("report_github_strict",
+                render_github(judged(workflow_report(Strict::yes), Strict::yes)));
 }
 
 // The JSON golden file is not only stable but the report itself: it parses

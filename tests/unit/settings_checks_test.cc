@@ -259,12 +259,11 @@ TEST(ReplicationCapacity, ExactlyOneFreeSlotWarns) {
 // not a slot in use. A temporary slot of anyone else's is.
 TEST(ReplicationCapacity, TemporaryProbeSlotsOfOtherRunsAreNotCounted) {
   const auto temporary = [](ReplicationSlotFacts& slot) { slot.temporary = true; };
-  const CheckResult result =
-      evaluate(kCapacity, FactsBuilder()
-                              .setting("max_replication_slots", "3")
-                              .slot("cdc_preflight_probe_4242", temporary)
-                              .slot("cdc_preflight_probe_4343", temporary)
-                              .build());
+  const CheckResult result = evaluate(kCapacity, FactsBuilder()
+                                                     .setting("max_replication_slots", "3")
+                                                     .slot("cdc_preflight_probe_4242", temporary)
+                                                     .slot("cdc_preflight_probe_4343", temporary)
+                                                     .build());
   EXPECT_EQ(result.status, Status::pass);
   EXPECT_THAT(result.details, Contains("replication slots: 0 of 3 in use"));
   const CheckResult other = evaluate(kCapacity, FactsBuilder()
