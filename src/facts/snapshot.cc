@@ -34,9 +34,11 @@ LoadedSnapshot load_snapshot_file(const std::string& path) {
   if (!in) {
     return {std::nullopt, std::strerror(errno)};
   }
-  const std::string text{std::istreambuf_iterator<char>(in), {}};
-  if (in.bad()) {
-    return {std::nullopt, std::strerror(errno)};
+  std::string text;
+  try {
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  } catch (const std::exception& error) {  // a directory, an I/O error
+    return {std::nullopt, fmt::format("not a valid snapshot: {}", error.what())};
   }
   return load_snapshot(text);
 }
