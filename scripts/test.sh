@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds cdc-preflight with warnings as errors and runs every test: unit tests and the
+# Builds cdc-preflight with warnings as errors, checks the style (clang-format on every
+# source file, clang-tidy on src/), and runs every test: unit tests and the
 # integration tests, which start their own throwaway PostgreSQL servers (as the `postgres`
 # account when run as root): all suites on CDCP_PG_BINDIR's server, and the core suites on
 # every other major from 11 to 18 (installed once by scripts/install-postgres-versions.sh,
@@ -35,8 +36,18 @@ cdcp_log "PostgreSQL: all suites on $(cdcp_pg_major "$CDCP_PG_BINDIR") ($CDCP_PG
   "core suites on: $(sed 's/=[^;]*//g; s/;/, /g' <<<"${matrix:-none}")"
 cdcp_configure_and_build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCDCP_WERROR=ON \
   "-DCDCP_PG_MATRIX=$matrix"
-cdcp_log "ctest --test-dir $CDCP_BUILD_DIR --output-on-failure --no-tests=error -j2"
-ctest --test-dir "$CDCP_BUILD_DIR" --output-on-failure --no-tests=error -j2
+
+# The style is applied, not only present: every C++ source file as clang-format
+# (.clang-format) writes it, and src/ clean under clang-tidy (.clang-tidy).
+mapfile -t cdcp_sources < <(find src include tests fuzz tools -name '*.cc' -o -name '*.h' | sort)
+cdcp_log "clang-format --dry-run --Werror (${#cdcp_sources[@]} files)"
+clang-format --dry-run --Werror "${cdcp_sources[@]}"
+cdcp_log "clang-tidy -p $CDCP_BUILD_DIR (src/)"
+find src -name '*.cc' -print0 | sort -z |
+  xargs -0 -P "$(nproc)" -n 4 clang-tidy -p "$CDCP_BUILD_DIR" --quiet --warnings-as-errors='*'
+
+cdcp_log "ctest --test-dir $CDCP_BUILD_DIR --output-on-failure --no-tests=error -j$(nproc)"
+ctest --test-dir "$CDCP_BUILD_DIR" --output-on-failure --no-tests=error -j"$(nproc)"
 
 # The same unit tests and the PostgreSQL 15 integration suites again, built by clang with
 # AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer (any finding aborts the
@@ -56,8 +67,8 @@ if [[ "${CDCP_SANITIZE_RUN:-1}" != 0 ]]; then
   # a leak or undefined behaviour in a run expected to exit 1 would go unnoticed.
   export ASAN_OPTIONS="detect_leaks=1:exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export UBSAN_OPTIONS="print_stacktrace=1:exitcode=86${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-  cdcp_log "ctest --test-dir $sanitize_dir (sanitizers)"
-  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j2 -LE fuzz-smoke
-  cdcp_log "ctest --test-dir $sanitize_dir -L fuzz-smoke (${CDCP_FUZZ_SMOKE_SECONDS:-10} s per target)"
-  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j2 -L fuzz-smoke
+  cdcp_log "ctest --test-dir $sanitize_dir -j$(nproc) (sanitizers)"
+  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j"$(nproc)" -LE fuzz-smoke
+  cdcp_log "ctest --test-dir $sanitize_dir -L fuzz-smoke -j$(nproc) (${CDCP_FUZZ_SMOKE_SECONDS:-10} s per target)"
+  ctest --test-dir "$sanitize_dir" --output-on-failure --no-tests=error -j"$(nproc)" -L fuzz-smoke
 fi

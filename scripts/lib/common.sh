@@ -9,13 +9,14 @@ cd "$CDCP_ROOT" || exit 1
 
 # Debian/Ubuntu packages needed to build cdc-preflight and run all of its tests.
 # postgresql: the server (integration tests and the demo start their own throwaway servers);
-# pgbouncer: integration tests of the pooler diagnosis; clang: sanitizer builds.
+# pgbouncer: integration tests of the pooler diagnosis; clang: sanitizer builds;
+# clang-format, clang-tidy: the style the test command checks.
 CDCP_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   libpq-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   postgresql postgresql-client pgbouncer libxml2-utils
-  clang
+  clang clang-format clang-tidy
 )
 
 CDCP_BUILD_DIR="${CDCP_BUILD_DIR:-build}"
