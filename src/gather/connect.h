@@ -24,7 +24,10 @@ enum class Replication { no, database };
 // all of them in one poll() loop. Each is bounded by connect_timeout per host
 // and address tried, as libpq's blocking connect is (one difference: an
 // address that times out ends the attempt, where the blocking connect would
-// try the host's next address). The first connection is the one that matters:
+// try the host's next address; and libpq resolves a host name inside
+// PQconnectStartParams, so the connections' DNS lookups, usually answered from
+// a cache after the first, run one after the other). The first connection is
+// the one that matters:
 // when it fails, the others are closed unfinished and returned without a
 // connection and with empty facts. Throws InvalidConninfo for settings libpq
 // cannot use. Every connection's notices go to the log, escaped.
