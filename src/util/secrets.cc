@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/text.h"
+
 namespace cdcpreflight {
 
 namespace {
@@ -25,20 +27,6 @@ using Range = std::pair<std::size_t, std::size_t>;
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-bool starts_with_ignoring_case(std::string_view text, std::size_t at, std::string_view word) {
-  if (text.size() - at < word.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (lower(text[at + i]) != word[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // The end of the conninfo value that starts at `at`.
 std::size_t conninfo_value_end(std::string_view text, std::size_t at) {
   const bool quoted = at < text.size() && text[at] == '\'';
@@ -54,7 +42,7 @@ std::size_t conninfo_value_end(std::string_view text, std::size_t at) {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
-  c = lower(c);
+  c = lowercase(c);
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
 }
@@ -65,10 +53,10 @@ std::string decoded_keyword(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
         hex_value(text[i + 2]) >= 0) {
-      keyword += lower(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      keyword += lowercase(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
       i += 2;
     } else {
-      keyword += lower(text[i]);
+      keyword += lowercase(text[i]);
     }
   }
   return keyword;
