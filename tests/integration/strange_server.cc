@@ -139,8 +139,9 @@ void ManglingProxy::relay(int client, int server) const {
         if (mangle_ == Mangle::renamed_columns && type == 'T') {
           // Int16 field count, then per field: a NUL-terminated name and 18 bytes.
           std::size_t at = 7;
-          const std::size_t fields = (static_cast<unsigned char>(message[5]) << 8) |
-                                     static_cast<unsigned char>(message[6]);
+          const auto fields =
+              static_cast<std::size_t>((static_cast<unsigned char>(message[5]) << 8) |
+                                       static_cast<unsigned char>(message[6]));
           for (std::size_t i = 0; i < fields && at < message.size(); ++i) {
             if (message[at] != '\0') message[at] = 'X';
             const std::size_t end = message.find('\0', at);
