@@ -34,8 +34,8 @@ void render_every_format(const Facts& facts, const ScopeRequest& options) {
     (void)render_text(report, Color::yes);
     const std::string json_report = render_json(report);
     for (const std::string& rendered :
-         {render_text(report, Color::no), render_markdown(report), render_junit(report, strict),
-          render_github(report, strict), render_sql(report), json_report}) {
+         {render_text(report, Color::no), render_markdown(report), render_junit(report),
+          render_github(report), render_sql(report), json_report}) {
       if (!is_printable(rendered, Newlines::keep)) {
         std::abort();
       }
