@@ -104,10 +104,19 @@ struct TableFacts {
   bool select = false;                      // has_table_privilege(role, table, 'SELECT')
   bool published = false;                   // listed in the publication, or its schema is (PG15+)
   std::int64_t bytes = 0;                   // the table and its TOAST table, from relpages
-  bool has_toastable_columns = false;       // a column whose storage is not plain
-  bool row_security = false;                // relrowsecurity
-  bool force_row_security = false;          // relforcerowsecurity
-  bool owned_by_role = false;               // the role has the owner's privileges
+  // A value of it can be stored out of line (TOAST): a column of a variable-length
+  // type whose storage is not plain, unbounded or in a row that can reach the
+  // TOAST threshold (not numeric(p, s), a short varchar(n), fixed-width types).
+  bool has_toastable_columns = false;
+  // Evidence that values are stored out of line: its TOAST relation holds data
+  // (pages or tuples as of the last VACUUM, or rows in the statistics).
+  bool toast_holds_data = false;
+  std::vector<std::string> generated_columns;          // stored generated columns (PostgreSQL 12+)
+  std::vector<std::string> virtual_generated_columns;  // virtual ones (PostgreSQL 18+)
+  bool generated_in_key = false;    // one is in the primary key or replica identity index
+  bool row_security = false;        // relrowsecurity
+  bool force_row_security = false;  // relforcerowsecurity
+  bool owned_by_role = false;       // the role has the owner's privileges
   bool policy_reads_all =
       false;  // a SELECT policy USING (true) applies to the role, no restrictive one
 };
@@ -148,6 +157,9 @@ struct ReplicationSlotFacts {
   bool temporary = false;
   std::string wal_status;  // PG13+: reserved, extended, unreserved, lost; empty before
   std::optional<std::int64_t> retained_bytes;  // WAL between restart_lsn and now
+  // PG13+: WAL that can still be written before the slot is invalidated (none when
+  // max_slot_wal_keep_size is -1).
+  std::optional<std::int64_t> safe_wal_bytes;
 };
 
 // Sessions, transactions and slots (pg_stat_activity, pg_prepared_xacts,
@@ -192,8 +204,11 @@ struct PublicationFacts {
   std::string owner;
   bool all_tables = false;
   bool insert = false, update = false, delete_ = false, truncate = false;
-  bool via_root = false;             // publish_via_partition_root (PG13+)
-  std::vector<std::string> schemas;  // FOR TABLES IN SCHEMA (PG15+)
+  bool via_root = false;                     // publish_via_partition_root (PG13+)
+  bool publishes_generated_columns = false;  // publish_generated_columns = stored (PG18+)
+  std::vector<std::string> schemas;          // FOR TABLES IN SCHEMA (PG15+)
+  // The publications ClickPipes created itself (peerflow_pub_*), in this database.
+  std::vector<std::string> clickpipes_publications;
 };
 
 // SQLSTATEs the tool tells apart.

@@ -183,13 +183,25 @@ const std::vector<CheckDefinition>& definitions() {
        .needs = {tables},
        .evaluate = checks::replica_identity},
       {.id = "tables.toast",
-       .title = "Tables with TOAST-able columns use REPLICA IDENTITY FULL",
+       .title = "Tables that store values out of line (TOAST) use REPLICA IDENTITY FULL",
        .why = "With a key as replica identity, a value stored out of line (TOAST) that an UPDATE "
-              "leaves unchanged is not logged and arrives empty.",
-       .warns = "a scoped table has TOAST-able columns and another replica identity",
+              "leaves unchanged is not logged and arrives empty. A table can store values out of "
+              "line when a column's type has no bound (text, jsonb, bytea, …) or its widest row "
+              "reaches the TOAST threshold, and does when its TOAST relation holds data.",
+       .warns = "a scoped table without REPLICA IDENTITY FULL both can and does store values out "
+                "of line (one that could but holds none yet is a detail, not a warning)",
        .fails = "",
        .needs = {tables},
        .evaluate = checks::toast},
+      {.id = "tables.generated_columns",
+       .title = "No scoped table has a generated column that pgoutput leaves out",
+       .why = "pgoutput does not send generated columns (from PostgreSQL 18 it sends the stored "
+              "ones when the publication has publish_generated_columns = stored; virtual ones "
+              "never): they arrive empty.",
+       .warns = "a scoped table has a generated column that will not be sent",
+       .fails = "a generated column is in a table's primary key or replica identity index",
+       .needs = {server, tables, publication},
+       .evaluate = checks::generated_columns},
       {.id = "tables.names",
        .title = "No scoped schema or table name contains a dot",
        .why = "ClickPipes does not support dots in schema and table names.",
@@ -230,6 +242,17 @@ const std::vector<CheckDefinition>& definitions() {
        .fails = "",
        .needs = {activity},
        .evaluate = checks::inactive_slots},
+      {.id = "slots.clickpipes",
+       .title = "Existing ClickPipes slots are healthy",
+       .why = "For support: the slots ClickPipes created (peerflow_slot_*) must be pgoutput, in "
+              "this database, active and far from invalidation, with their publications "
+              "(peerflow_pub_*); an invalidated slot means the pipe must resync. Skipped when "
+              "there is none.",
+       .warns = "a ClickPipes slot is inactive, near invalidation (safe_wal_size), not pgoutput, "
+                "or its publication is missing",
+       .fails = "a ClickPipes slot is invalidated (wal_status lost) or in another database",
+       .needs = {server, publication, activity},
+       .evaluate = checks::clickpipes_slots},
       {.id = "replication.slot_probe",
        .title = "A temporary pgoutput slot can be created and read (--deep)",
        .why = "Creates a temporary logical slot with pgoutput, peeks changes through the "

@@ -26,11 +26,13 @@ CheckResult default_privileges(const Facts& facts, const Scope& scope);
 CheckResult publication_actions(const Facts& facts, const Scope& scope);
 CheckResult publication_partitions(const Facts& facts, const Scope& scope);
 CheckResult toast(const Facts& facts, const Scope& scope);
+CheckResult generated_columns(const Facts& facts, const Scope& scope);
 CheckResult names(const Facts& facts, const Scope& scope);
 CheckResult unlogged(const Facts& facts, const Scope& scope);
 CheckResult row_security(const Facts& facts, const Scope& scope);
 CheckResult long_transactions(const Facts& facts, const Scope& scope);
 CheckResult inactive_slots(const Facts& facts, const Scope& scope);
+CheckResult clickpipes_slots(const Facts& facts, const Scope& scope);
 CheckResult slot_probe(const Facts& facts, const Scope& scope);
 
 // "pid 123 (client backend, user app, idle in transaction): open for 12min, …"

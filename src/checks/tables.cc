@@ -85,32 +85,106 @@ CheckResult replica_identity(const Facts& facts, const Scope& scope) {
                      std::move(details), std::move(fix));
 }
 
-// `tables.toast`: with a key as replica identity, an UPDATE that leaves a
-// TOASTed value unchanged does not log it, and it reaches ClickPipes empty.
+// `tables.toast`: with a key as replica identity, an UPDATE that leaves a value
+// stored out of line (TOAST) unchanged does not log it, and it reaches
+// ClickPipes empty. Only a table that both can store values out of line and
+// does (evidence: its TOAST relation holds data) is warned about; one that
+// could but holds none yet is named in the details: no warning without
+// evidence.
 CheckResult toast(const Facts& facts, const Scope& scope) {
-  std::vector<std::string> details;
+  std::vector<std::string> affected;
+  std::vector<std::string> could;
   Remediation fix;
   for (const std::size_t index : scope.identity_tables) {
     const TableFacts& table = facts.tables[index];
-    if (table.has_toastable_columns && table.replica_identity != ReplicaIdentity::full) {
-      details.push_back(display_name(table));
-      fix.sql.push_back(fmt::format("ALTER TABLE {} REPLICA IDENTITY FULL;",
-                                    quote_qualified(table.schema, table.name)));
+    if (!table.has_toastable_columns || table.replica_identity == ReplicaIdentity::full) {
+      continue;
     }
+    if (!table.toast_holds_data) {
+      could.push_back(fmt::format("{} could store values out of line, but holds none yet",
+                                  display_name(table)));
+      continue;
+    }
+    affected.push_back(display_name(table));
+    fix.sql.push_back(fmt::format("ALTER TABLE {} REPLICA IDENTITY FULL;",
+                                  quote_qualified(table.schema, table.name)));
   }
-  if (details.empty()) {
+  if (affected.empty()) {
     return make_result(Status::pass,
-                       "no scoped table with TOAST-able columns lacks REPLICA IDENTITY FULL");
+                       "no scoped table without REPLICA IDENTITY FULL stores values out of line "
+                       "(TOAST)",
+                       std::move(could));
   }
   fix.steps.push_back(
       "REPLICA IDENTITY FULL logs the whole old row on every UPDATE and DELETE: more WAL. "
-      "Keep the default where the TOAST-able columns never change after INSERT.");
-  fix.docs = kReplicaIdentityDocs;
+      "Keep the default where the large columns never change after INSERT.");
+  fix.docs = kToastDocs;
   std::string summary = fmt::format(
-      "{} TOAST-able columns without REPLICA IDENTITY FULL: unchanged TOAST values arrive empty "
-      "on UPDATE",
-      count_of(details.size(), "table has", "tables have"));
-  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+      "{} values out of line (TOAST) without REPLICA IDENTITY FULL: unchanged TOAST values "
+      "arrive empty on UPDATE",
+      count_of(affected.size(), "table stores", "tables store"));
+  affected.insert(affected.end(), could.begin(), could.end());
+  return make_result(Status::warn, std::move(summary), std::move(affected), std::move(fix));
+}
+
+// `tables.generated_columns`: pgoutput does not send generated columns (from
+// PostgreSQL 18 it sends the stored ones when the publication has
+// publish_generated_columns = stored; virtual ones never), so they arrive
+// empty; one in the primary key or the replica identity index leaves the key
+// of every change incomplete.
+CheckResult generated_columns(const Facts& facts, const Scope& scope) {
+  const bool stored_sent = facts.publication_facts.publishes_generated_columns;
+  std::vector<std::string> missing;
+  std::vector<std::string> in_key;
+  Remediation fix;
+  for (const std::size_t index : scope.tables) {
+    const TableFacts& table = facts.tables[index];
+    std::vector<std::string> columns = table.virtual_generated_columns;
+    if (!stored_sent) {
+      columns.insert(columns.begin(), table.generated_columns.begin(),
+                     table.generated_columns.end());
+    }
+    if (columns.empty()) {
+      continue;
+    }
+    std::string names;
+    for (const std::string& column : columns) {
+      names += (names.empty() ? "" : ", ") + display_identifier(column);
+    }
+    missing.push_back(fmt::format("{} ({})", display_name(table), names));
+    if (table.generated_in_key) {
+      in_key.push_back(display_name(table));
+    }
+  }
+  if (missing.empty()) {
+    return make_result(Status::pass, "no scoped table has a generated column pgoutput leaves out");
+  }
+  fix.docs = kGeneratedColumnsDocs;
+  fix.steps.push_back(
+      "Compute the column in ClickHouse instead (a MATERIALIZED or ALIAS column over the "
+      "replicated ones), or make it an ordinary column filled by the application or a trigger.");
+  if (facts.server.version_num >= 180000 && !stored_sent) {
+    fix.sql.push_back(fmt::format("ALTER PUBLICATION {} SET (publish_generated_columns = stored);",
+                                  quote_identifier(facts.publication)));
+    fix.steps.push_back(
+        "On PostgreSQL 18, publish_generated_columns = stored sends the stored generated "
+        "columns (virtual ones are never sent).");
+  }
+  if (!in_key.empty()) {
+    std::string summary =
+        fmt::format("{} a generated column in its key: changes arrive without their key",
+                    count_of(in_key.size(), "table has", "tables have"));
+    for (const std::string& table : in_key) {
+      missing.insert(missing.begin(), fmt::format("{}: a generated column is in its primary "
+                                                  "key or replica identity index",
+                                                  table));
+    }
+    return make_result(Status::fail, std::move(summary), std::move(missing), std::move(fix));
+  }
+  std::string summary =
+      fmt::format("{} generated columns that pgoutput does not send: they arrive empty",
+                  count_of(missing.size(), "table has", "tables have"));
+  return make_result(Status::warn, std::move(summary), std::move(missing), std::move(fix));
 }
 
 // `tables.names`: ClickPipes does not support a dot in a schema or table name.

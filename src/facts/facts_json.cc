@@ -87,15 +87,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFacts, name, exists, can_log
                                                 member_of_rds_superuser, valid_until,
                                                 seconds_until_expiry)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SchemaFacts, name, owner, usage)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TableFacts, schema, name, owner, kind, unlogged,
-                                                is_partition, root_schema, root_name,
-                                                replica_identity, has_primary_key,
-                                                has_replica_identity_index, select, published,
-                                                bytes, has_toastable_columns, row_security,
-                                                force_row_security, owned_by_role, policy_reads_all)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+    TableFacts, schema, name, owner, kind, unlogged, is_partition, root_schema, root_name,
+    replica_identity, has_primary_key, has_replica_identity_index, select, published, bytes,
+    has_toastable_columns, toast_holds_data, generated_columns, virtual_generated_columns,
+    generated_in_key, row_security, force_row_security, owned_by_role, policy_reads_all)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationFacts, exists, name, owner, all_tables,
                                                 insert, update, delete_, truncate, via_root,
-                                                schemas)
+                                                publishes_generated_columns, schemas,
+                                                clickpipes_publications)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QueryError, sqlstate, message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DefaultPrivilegeFacts, owner, schema, grants_select)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OpenTransaction, pid, user, backend_type, state,
@@ -104,7 +104,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PreparedTransaction, gid, owner,
                                                 age_seconds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReplicationSlotFacts, name, plugin, slot_type,
                                                 database, active, temporary, wal_status,
-                                                retained_bytes)
+                                                retained_bytes, safe_wal_bytes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ActivityFacts, can_read_all_stats, transactions,
                                                 prepared, slots, wal_senders)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReplicationConnectFacts, attempted, ok,
@@ -190,6 +190,9 @@ constexpr IntegerRange kIntegerRanges[] = {
     // standby's slot follows what was received, a synced slot the primary), and
     // the cast to bigint is the only bound on a difference of two 64-bit LSNs.
     {"retained_bytes", INT64_MIN, INT64_MAX},
+    // pg_replication_slots.safe_wal_size (13+), a bigint: below zero for a slot
+    // past max_slot_wal_keep_size that is not removed yet (unreserved).
+    {"safe_wal_bytes", INT64_MIN, INT64_MAX},
     // count(*) of pg_stat_replication: at most max_wal_senders, whose maximum
     // is MAX_BACKENDS (2^18 - 1).
     {"wal_senders", 0, 262143},

@@ -65,6 +65,15 @@ ReplicaIdentity replica_identity_of(const std::string& code) {
   }
 }
 
+// A column holding a JSON array of names (json_agg).
+std::vector<std::string> json_names(const Row& row, const char* column) {
+  try {
+    return nlohmann::json::parse(row.text(column)).get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    throw UnexpectedAnswer(fmt::format("column {} is not a JSON array of names", column));
+  }
+}
+
 void read_tables(const PGresult* result, std::vector<TableFacts>& tables) {
   tables.reserve(static_cast<std::size_t>(PQntuples(result)));
   for_each_row(result, [&](const Row& row) {
@@ -86,6 +95,10 @@ void read_tables(const PGresult* result, std::vector<TableFacts>& tables) {
     table.published = row.boolean("published");
     table.bytes = row.integer("bytes");
     table.has_toastable_columns = row.boolean("has_toastable_columns");
+    table.toast_holds_data = row.boolean("toast_holds_data");
+    table.generated_columns = json_names(row, "generated_columns");
+    table.virtual_generated_columns = json_names(row, "virtual_generated_columns");
+    table.generated_in_key = row.boolean("generated_in_key");
     table.row_security = row.boolean("row_security");
     table.force_row_security = row.boolean("force_row_security");
     table.owned_by_role = row.boolean("owned_by_role");
@@ -107,12 +120,8 @@ void read_publication(const PGresult* result, PublicationFacts& publication) {
   publication.delete_ = row.boolean("delete");
   publication.truncate = row.boolean("truncate");
   publication.via_root = row.boolean("via_root");
-  try {
-    publication.schemas =
-        nlohmann::json::parse(row.text("schemas")).get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception&) {
-    throw UnexpectedAnswer("column schemas is not a JSON array of names");
-  }
+  publication.schemas = json_names(row, "schemas");
+  publication.publishes_generated_columns = row.boolean("publishes_generated_columns");
 }
 
 void read_activity(const PGresult* visibility, const PGresult* transactions,
@@ -136,6 +145,9 @@ void read_activity(const PGresult* visibility, const PGresult* transactions,
     facts.active = slot.boolean("active");
     facts.temporary = slot.boolean("temporary");
     facts.wal_status = slot.text("wal_status");
+    if (!slot.is_null("safe_wal_bytes")) {
+      facts.safe_wal_bytes = slot.integer("safe_wal_bytes");
+    }
     if (!slot.is_null("retained_bytes")) {
       facts.retained_bytes = slot.integer("retained_bytes");
     }
@@ -203,7 +215,8 @@ std::vector<GroupQueries> plan_catalog_round_trip(RoundTrip& trip, const GatherO
   add_group(FactGroup::role, {{queries::role(), {role}}});
   add_group(FactGroup::schemas, {{queries::schemas(), {role}}});
   add_group(FactGroup::tables, {{queries::tables(version_num), {role, publication}}});
-  add_group(FactGroup::publication, {{queries::publication(version_num), {role, publication}}});
+  add_group(FactGroup::publication, {{queries::publication(version_num), {role, publication}},
+                                     {queries::clickpipes_publications(), {}}});
   add_group(FactGroup::default_privileges, {{queries::default_privileges(), {role}}});
   add_group(FactGroup::activity, {{queries::stats_visibility(), {std::to_string(replication_pid)}},
                                   {queries::open_transactions(), {}},
@@ -235,6 +248,7 @@ void read_group(const GroupQueries& group, RoundTrip& trip, Facts& facts) {
       break;
     case FactGroup::publication:
       read_publication(result(0), facts.publication_facts);
+      facts.publication_facts.clickpipes_publications = json_names(Row::only(result(1)), "names");
       break;
     case FactGroup::default_privileges:
       for_each_row(result(0), [&](const Row& row) {

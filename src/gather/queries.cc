@@ -68,6 +68,52 @@ std::string schemas() {
       kRoleName, kUserSchemaFilter);
 }
 
+namespace {
+
+// Per table, from its columns: `varlena` and `unbounded` or `widest` tell whether a value of it can
+// be stored out of line (TOAST): a column of a variable-length type whose storage is not plain, and
+// either of a type without a bound (text, bytea, jsonb, an unconstrained numeric or varchar,
+// arrays, …) or in a row whose widest possible form reaches the TOAST threshold (a quarter of a
+// block, less the headers: varchar(n) and char(n) count n characters of the database encoding's
+// longest, numeric(p, s) its digits, bit(n) its bits); and from PostgreSQL 12
+// the stored generated columns, which pgoutput leaves out unless the publication
+// says otherwise (PostgreSQL 18), and from 18 the virtual ones, which it never
+// sends (JSON arrays of names).
+// `gen_key`: the tables whose primary key or replica identity index holds one.
+std::string column_ctes(int server_version_num) {
+  const bool generated = server_version_num >= 120000;
+  return fmt::format(
+      " cols AS (SELECT a.attrelid,"
+      "  pg_catalog.bool_or(a.attlen = -1 AND a.attstorage <> 'p') AS varlena,"
+      "  pg_catalog.bool_or(a.attlen = -1 AND a.attstorage <> 'p' AND NOT ("
+      "   (a.atttypid IN (1042, 1043, 1700) AND a.atttypmod > 4)"
+      "   OR (a.atttypid IN (1560, 1562) AND a.atttypmod > 0))) AS unbounded,"
+      "  pg_catalog.sum(CASE WHEN a.attlen > 0 THEN a.attlen"
+      "   WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4 THEN (a.atttypmod - 4)"
+      "    * pg_catalog.pg_encoding_max_length(pg_catalog.pg_char_to_encoding("
+      "    pg_catalog.getdatabaseencoding())) + 4"
+      "   WHEN a.atttypid = 1700 AND a.atttypmod > 4 THEN ((a.atttypmod - 4) >> 16) / 2 + 12"
+      "   WHEN a.atttypid IN (1560, 1562) AND a.atttypmod > 0 THEN a.atttypmod / 8 + 12"
+      "   ELSE 0 END) AS widest,"
+      "  {0} AS generated, {2} AS virtual"
+      "  FROM pg_catalog.pg_attribute a WHERE a.attnum > 0 AND NOT a.attisdropped"
+      "  GROUP BY a.attrelid),"
+      " gen_key AS ({1}),",
+      generated ? "coalesce(pg_catalog.json_agg(a.attname ORDER BY a.attnum)"
+                  " FILTER (WHERE a.attgenerated = 's'), '[]')::pg_catalog.text"
+                : "'[]'::pg_catalog.text",
+      generated ? "SELECT i.indrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a"
+                  " ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::pg_catalog.int2[])"
+                  " WHERE (i.indisprimary OR i.indisreplident) AND a.attgenerated = 's'"
+                  " GROUP BY i.indrelid"
+                : "SELECT NULL::pg_catalog.oid AS indrelid WHERE false",
+      server_version_num >= 180000 ? "coalesce(pg_catalog.json_agg(a.attname ORDER BY a.attnum)"
+                                     " FILTER (WHERE a.attgenerated = 'v'), '[]')::pg_catalog.text"
+                                   : "'[]'::pg_catalog.text");
+}
+
+}  // namespace
+
 std::string tables(int server_version_num) {
   // FOR TABLES IN SCHEMA (pg_publication_namespace) exists from PostgreSQL 15.
   const std::string schema_published =
@@ -90,8 +136,7 @@ std::string tables(int server_version_num) {
       " idx AS (SELECT indrelid, pg_catalog.bool_or(indisprimary) AS pk,"
       " pg_catalog.bool_or(indisreplident) AS ri"
       "  FROM pg_catalog.pg_index GROUP BY indrelid),"
-      " toast AS (SELECT attrelid FROM pg_catalog.pg_attribute"
-      "  WHERE attnum > 0 AND NOT attisdropped AND attstorage <> 'p' GROUP BY attrelid),"
+      "{3}"
       // The SELECT policies that apply to the role: one permissive USING (true) lets it
       // read every row, unless a restrictive one narrows them again.
       " policies AS (SELECT p.polrelid,"
@@ -115,7 +160,19 @@ std::string tables(int server_version_num) {
       " (pr.prrelid IS NOT NULL{0}) AS published,"
       " (c.relpages + coalesce(tc.relpages, 0)::pg_catalog.int8)"
       "  * pg_catalog.current_setting('block_size')::pg_catalog.int8 AS bytes,"
-      " toast.attrelid IS NOT NULL AS has_toastable_columns,"
+      " coalesce(cols.varlena AND (cols.unbounded OR cols.widest"
+      "  >= pg_catalog.current_setting('block_size')::pg_catalog.int4 / 4 - 64), false)"
+      "  AS has_toastable_columns,"
+      // Evidence that values are stored out of line: the TOAST relation has
+      // pages or tuples as of the last VACUUM, or rows in the statistics. Read
+      // from the catalogs and the statistics only: sizing the relation's files
+      // would lock it.
+      " coalesce(tc.relpages > 0 OR tc.reltuples > 0"
+      "  OR pg_catalog.pg_stat_get_live_tuples(tc.oid) > 0"
+      "  OR pg_catalog.pg_stat_get_tuples_inserted(tc.oid) > 0, false) AS toast_holds_data,"
+      " coalesce(cols.generated, '[]') AS generated_columns,"
+      " coalesce(cols.virtual, '[]') AS virtual_generated_columns,"
+      " gen_key.indrelid IS NOT NULL AS generated_in_key,"
       " c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,"
       " coalesce(pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role,"
       " coalesce(policies.reads_all AND NOT policies.restricted, false) AS policy_reads_all"
@@ -125,20 +182,23 @@ std::string tables(int server_version_num) {
       " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = tree.root"
       " LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
       " LEFT JOIN idx ON idx.indrelid = c.oid"
-      " LEFT JOIN (SELECT oid, relpages FROM pg_catalog.pg_class WHERE relkind = 't') tc"
-      "  ON tc.oid = c.reltoastrelid"
-      " LEFT JOIN toast ON toast.attrelid = c.oid"
+      " LEFT JOIN (SELECT oid, relpages, reltuples FROM pg_catalog.pg_class WHERE relkind = 't')"
+      "  tc ON tc.oid = c.reltoastrelid"
+      " LEFT JOIN cols ON cols.attrelid = c.oid"
+      " LEFT JOIN gen_key ON gen_key.indrelid = c.oid"
       " LEFT JOIN policies ON policies.polrelid = c.oid"
       " LEFT JOIN pg_catalog.pg_publication_rel pr ON pr.prrelid = c.oid"
       "  AND pr.prpubid = (SELECT oid FROM pub)"
       " WHERE c.relkind IN ('r', 'p') AND {2} ORDER BY 1, 2",
-      schema_published, kRoleName, kUserSchemaFilter);
+      schema_published, kRoleName, kUserSchemaFilter, column_ctes(server_version_num));
 }
 
 std::string publication(int server_version_num) {
   // pubtruncate is 11+, pubviaroot 13+, pg_publication_namespace 15+.
   const char* truncate = server_version_num >= 110000 ? "p.pubtruncate" : "false";
   const char* via_root = server_version_num >= 130000 ? "p.pubviaroot" : "false";
+  // publish_generated_columns (pubgencols_type: n none, s stored) is 18+.
+  const char* generated = server_version_num >= 180000 ? "p.pubgencols_type = 's'" : "false";
   const char* schemas =
       server_version_num >= 150000
           ? "coalesce((SELECT pg_catalog.json_agg(n.nspname ORDER BY n.nspname)"
@@ -149,9 +209,15 @@ std::string publication(int server_version_num) {
   return fmt::format(
       "SELECT p.pubname AS name, pg_catalog.pg_get_userbyid(p.pubowner) AS owner,"
       " p.puballtables AS all_tables, p.pubinsert AS insert, p.pubupdate AS update,"
-      " p.pubdelete AS delete, {} AS truncate, {} AS via_root, {} AS schemas"
+      " p.pubdelete AS delete, {} AS truncate, {} AS via_root,"
+      " {} AS publishes_generated_columns, {} AS schemas"
       " FROM pg_catalog.pg_publication p WHERE p.pubname = $2",
-      truncate, via_root, schemas);
+      truncate, via_root, generated, schemas);
+}
+
+std::string clickpipes_publications() {
+  return "SELECT coalesce(pg_catalog.json_agg(pubname ORDER BY pubname), '[]') AS names"
+         " FROM pg_catalog.pg_publication WHERE pubname LIKE 'peerflow\\_pub\\_%'";
 }
 
 std::string default_privileges() {
@@ -200,16 +266,18 @@ std::string prepared_transactions() {
 
 std::string replication_slots(int server_version_num) {
   // wal_status is 13+; on a standby pg_current_wal_lsn() is not allowed.
-  const char* wal_status = server_version_num >= 130000 ? "coalesce(wal_status, '')" : "''";
+  // wal_status and safe_wal_size are 13+.
+  const bool from_13 = server_version_num >= 130000;
   return fmt::format(
       "SELECT slot_name::pg_catalog.text AS name, coalesce(plugin::pg_catalog.text, '') AS plugin,"
       " slot_type, coalesce(database::pg_catalog.text, '') AS database, active, temporary,"
-      " {} AS wal_status,"
+      " {} AS wal_status, {} AS safe_wal_bytes,"
       " pg_catalog.pg_wal_lsn_diff(CASE WHEN pg_catalog.pg_is_in_recovery() THEN"
       " pg_catalog.pg_last_wal_replay_lsn()"
       "  ELSE pg_catalog.pg_current_wal_lsn() END, restart_lsn)::pg_catalog.int8 AS retained_bytes"
       " FROM pg_catalog.pg_replication_slots ORDER BY 1",
-      wal_status);
+      from_13 ? "coalesce(wal_status, '')" : "''",
+      from_13 ? "safe_wal_size::pg_catalog.int8" : "NULL::pg_catalog.int8");
 }
 
 std::string blockers() {

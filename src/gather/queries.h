@@ -70,6 +70,10 @@ inline constexpr const char* kCommit = "COMMIT";
 // delete, truncate, via_root, schemas (a JSON array).
 [[nodiscard]] std::string publication(int server_version_num);
 
+// One row: names, a JSON array of the publications ClickPipes created itself
+// (peerflow_pub_*).
+[[nodiscard]] std::string clickpipes_publications();
+
 // Default privileges on tables: owner, schema ('' for all schemas),
 // grants_select (to $1, a role it belongs to, or PUBLIC).
 [[nodiscard]] std::string default_privileges();
@@ -89,7 +93,8 @@ inline constexpr const char* kCommit = "COMMIT";
 [[nodiscard]] std::string prepared_transactions();
 
 // Replication slots: name, plugin, slot_type, database, active, temporary,
-// wal_status ('' before 13), retained_bytes.
+// wal_status ('' before 13), safe_wal_bytes (NULL before 13 or when unlimited),
+// retained_bytes.
 [[nodiscard]] std::string replication_slots(int server_version_num);
 
 // What blocks backend $1: pid, user, backend_type, state, age_seconds, query_start.

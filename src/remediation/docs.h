@@ -28,6 +28,12 @@ inline constexpr const char* kAlterTableDocs =
     "https://www.postgresql.org/docs/current/sql-altertable.html";
 inline constexpr const char* kRowSecurityDocs =
     "https://www.postgresql.org/docs/current/ddl-rowsecurity.html";
+inline constexpr const char* kClickPipesPostgresFaqDocs =
+    "https://clickhouse.com/docs/integrations/clickpipes/postgres/faq";
+inline constexpr const char* kToastDocs =
+    "https://clickhouse.com/docs/integrations/clickpipes/postgres/toast";
+inline constexpr const char* kGeneratedColumnsDocs =
+    "https://clickhouse.com/docs/integrations/clickpipes/postgres/generated_columns";
 inline constexpr const char* kReplicationSlotsDocs =
     "https://www.postgresql.org/docs/current/view-pg-replication-slots.html";
 // The RDS CA bundle for every commercial region, and how to fetch it.

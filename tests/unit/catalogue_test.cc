@@ -188,8 +188,9 @@ TEST(BuildReport, AFailureBlocks) {
 TEST(BuildReport, AnErrorInACheckThatCanFailBlocks) {
   const Report report = report_of(
       FactsBuilder().query_error(FactGroup::publication, "42501", "permission denied").build());
-  // publication.exists, .tables, .actions and .partitions need the publication.
-  EXPECT_EQ(report.summary.error, 4);
+  // publication.exists, .tables, .actions and .partitions need the publication,
+  // and tables.generated_columns (whether it publishes generated columns).
+  EXPECT_EQ(report.summary.error, 5);
   EXPECT_FALSE(report.summary.ready);
 }
 

@@ -36,6 +36,8 @@ Facts populated() {
                            [](TableFacts& t) {
                              t.replica_identity = ReplicaIdentity::full;
                              t.has_toastable_columns = true;
+                             t.toast_holds_data = true;
+                             t.generated_columns = {"total"};
                              t.row_security = true;
                              t.force_row_security = true;
                              t.owned_by_role = true;
@@ -232,6 +234,9 @@ TEST(FactsJson, TablesSurvive) {
     EXPECT_EQ(read[i].published, want.published);
     EXPECT_EQ(read[i].bytes, want.bytes);
     EXPECT_EQ(read[i].has_toastable_columns, want.has_toastable_columns);
+    EXPECT_EQ(read[i].toast_holds_data, want.toast_holds_data);
+    EXPECT_EQ(read[i].generated_columns, want.generated_columns);
+    EXPECT_EQ(read[i].generated_in_key, want.generated_in_key);
     EXPECT_EQ(read[i].row_security, want.row_security);
     EXPECT_EQ(read[i].force_row_security, want.force_row_security);
     EXPECT_EQ(read[i].owned_by_role, want.owned_by_role);

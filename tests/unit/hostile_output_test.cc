@@ -149,6 +149,7 @@ Facts connected_facts(const std::string& hostile, Platform platform) {
                              t.select = false;
                              t.published = false;
                              t.has_toastable_columns = true;
+                             t.toast_holds_data = true;
                              t.row_security = true;
                            })
                     .table(schema, "unlogged " + hostile, [](TableFacts& t) { t.unlogged = true; })

@@ -543,7 +543,11 @@ TEST(Redact, BrokenClusterKeepsItsStatuses) {
           .schema("sales", false)
           .table("sales", "orders", [](TableFacts& t) { t.select = false; })
           .table("public", "nokey", [](TableFacts& t) { t.has_primary_key = false; })
-          .table("public", "toasty", [](TableFacts& t) { t.has_toastable_columns = true; })
+          .table("public", "toasty",
+                 [](TableFacts& t) {
+                   t.has_toastable_columns = true;
+                   t.toast_holds_data = true;
+                 })
           .table("public", "ephemeral", [](TableFacts& t) { t.unlogged = true; })
           .table("public", "secret",
                  [](TableFacts& t) {
@@ -667,7 +671,11 @@ TEST(Redact, HostileNamesKeepTheirStatuses) {
           .table("schema_1", "role_1", [](TableFacts& t) { t.select = false; })
           .table("t", "t", [](TableFacts& t) { t.owner = "t"; })
           .table("public", "we\"ird <&> name\n", [](TableFacts& t) { t.unlogged = true; })
-          .table("Ünïcode", "ta\tble", [](TableFacts& t) { t.has_toastable_columns = true; })
+          .table("Ünïcode", "ta\tble",
+                 [](TableFacts& t) {
+                   t.has_toastable_columns = true;
+                   t.toast_holds_data = true;
+                 })
           .table("public", "", [](TableFacts& t) { t.published = false; })
           .publication_lists_tables()
           .query_error(FactGroup::default_privileges, "42501",

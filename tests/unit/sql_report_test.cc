@@ -92,6 +92,7 @@ TEST(SqlReport, AStatementTwoChecksShareRunsOnce) {
                                                       [](TableFacts& table) {
                                                         table.has_primary_key = false;
                                                         table.has_toastable_columns = true;
+                                                        table.toast_holds_data = true;
                                                       })
                                         .build());
   const std::string statement = "ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL;";

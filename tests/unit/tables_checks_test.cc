@@ -204,13 +204,17 @@ TEST(ReplicaIdentity, SaysUpdatesAlreadyFailForAPartitionOfAListedRoot) {
 
 constexpr const char* kToast = "tables.toast";
 
-void toastable(TableFacts& table) { table.has_toastable_columns = true; }
+// A table that can store values out of line and does (its TOAST relation holds data).
+void toastable(TableFacts& table) {
+  table.has_toastable_columns = true;
+  table.toast_holds_data = true;
+}
 
 TEST(Toast, ToastableColumnsWithTheDefaultIdentityWarnWithReplicaIdentityFull) {
   const CheckResult result =
       evaluate(kToast, FactsBuilder().no_tables().table("public", "docs", toastable).build());
   EXPECT_EQ(result.status, Status::warn);
-  EXPECT_THAT(result.summary, HasSubstr("1 table has TOAST-able columns"));
+  EXPECT_THAT(result.summary, HasSubstr("1 table stores values out of line"));
   EXPECT_THAT(result.summary, HasSubstr("arrive empty on UPDATE"));
   EXPECT_THAT(result.details, ElementsAre("public.docs"));
   EXPECT_THAT(result.remediation.sql,
@@ -267,6 +271,47 @@ TEST(Toast, ChecksEachPartitionNotTheRoot) {
   EXPECT_THAT(result.details, ElementsAre("public.events_1"));
 }
 
+// No warning without evidence: a table that could store values out of line but
+// holds none yet is a detail of a pass.
+TEST(Toast, ATableThatCouldButHoldsNoOutOfLineValueYetIsADetailNotAWarning) {
+  const CheckResult result = evaluate(
+      kToast, FactsBuilder()
+                  .no_tables()
+                  .table("public", "notes", [](TableFacts& t) { t.has_toastable_columns = true; })
+                  .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.details,
+              ElementsAre("public.notes could store values out of line, but holds none yet"));
+  EXPECT_TRUE(result.remediation.empty());
+}
+
+// Evidence without the possibility (values out of line in a table whose
+// columns can no longer hold any, after an ALTER TABLE) warns of nothing.
+TEST(Toast, ATableWhoseColumnsCannotStoreOutOfLinePassesWhateverItsToastRelationHolds) {
+  const CheckResult result = evaluate(
+      kToast, FactsBuilder()
+                  .no_tables()
+                  .table("public", "amounts", [](TableFacts& t) { t.toast_holds_data = true; })
+                  .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.details, IsEmpty());
+}
+
+TEST(Toast, WarnsOnlyForTheTablesWithEvidenceAndNamesTheOthers) {
+  const CheckResult result = evaluate(
+      kToast, FactsBuilder()
+                  .no_tables()
+                  .table("public", "docs", toastable)
+                  .table("public", "notes", [](TableFacts& t) { t.has_toastable_columns = true; })
+                  .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.details,
+              ElementsAre("public.docs",
+                          "public.notes could store values out of line, but holds none yet"));
+  EXPECT_THAT(result.remediation.sql,
+              ElementsAre("ALTER TABLE \"public\".\"docs\" REPLICA IDENTITY FULL;"));
+}
+
 TEST(Toast, IgnoresUnloggedTables) {
   const CheckResult result = evaluate(kToast, FactsBuilder()
                                                   .table("public", "scratch",
@@ -282,6 +327,63 @@ TEST(Toast, IgnoresTablesOutsideTheScope) {
   const CheckResult result = evaluate(
       kToast, FactsBuilder().table("other", "docs", toastable).build(), with_schemas({"public"}));
   EXPECT_EQ(result.status, Status::pass);
+}
+
+// --- tables.generated_columns
+
+constexpr const char* kGenerated = "tables.generated_columns";
+
+TEST(GeneratedColumns, TablesWithoutGeneratedColumnsPass) {
+  const CheckResult result = evaluate(kGenerated, FactsBuilder().build());
+  EXPECT_EQ(result.status, Status::pass);
+}
+
+TEST(GeneratedColumns, AStoredGeneratedColumnWarnsThatItArrivesEmpty) {
+  const CheckResult result =
+      evaluate(kGenerated,
+               FactsBuilder()
+                   .table("public", "lines", [](TableFacts& t) { t.generated_columns = {"total"}; })
+                   .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("1 table has generated columns"));
+  EXPECT_THAT(result.summary, HasSubstr("arrive empty"));
+  EXPECT_THAT(result.details, ElementsAre("public.lines (total)"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("MATERIALIZED"));
+  EXPECT_THAT(result.remediation.sql, IsEmpty());  // PostgreSQL 15: no publication option
+}
+
+TEST(GeneratedColumns, AGeneratedColumnInTheKeyFails) {
+  const CheckResult result = evaluate(kGenerated, FactsBuilder()
+                                                      .table("public", "lines",
+                                                             [](TableFacts& t) {
+                                                               t.generated_columns = {"id"};
+                                                               t.generated_in_key = true;
+                                                             })
+                                                      .build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("a generated column in its key"));
+  EXPECT_THAT(result.details, Contains(HasSubstr("primary key or replica identity index")));
+}
+
+// PostgreSQL 18: publish_generated_columns = stored sends the stored ones;
+// virtual ones are never sent.
+TEST(GeneratedColumns, OnPostgresql18ThePublicationOptionSendsStoredButNotVirtualOnes) {
+  const auto table = [](TableFacts& t) {
+    t.generated_columns = {"total"};
+    t.virtual_generated_columns = {"label"};
+  };
+  Facts facts = FactsBuilder().version(180001).table("public", "lines", table).build();
+  const CheckResult unset = evaluate(kGenerated, facts);
+  EXPECT_EQ(unset.status, Status::warn);
+  EXPECT_THAT(unset.details, ElementsAre("public.lines (total, label)"));
+  EXPECT_THAT(unset.remediation.sql, ElementsAre("ALTER PUBLICATION \"clickpipes_publication\" SET "
+                                                 "(publish_generated_columns = stored);"));
+  facts.publication_facts.publishes_generated_columns = true;
+  const CheckResult set = evaluate(kGenerated, facts);
+  EXPECT_EQ(set.status, Status::warn);
+  EXPECT_THAT(set.details, ElementsAre("public.lines (label)"));
+  facts.tables.back().virtual_generated_columns.clear();
+  EXPECT_EQ(evaluate(kGenerated, facts).status, Status::pass);
 }
 
 // --- tables.names
