@@ -55,12 +55,13 @@ struct Setting {
 struct ServerFacts {
   int version_num = 0;                        // server_version_num, e.g. 150004
   std::string version;                        // server_version, e.g. "15.4"
+  std::string version_string;                 // version(): "PostgreSQL 15.4 on x86_64-…"
   std::optional<std::string> aurora_version;  // aurora_version(), Aurora only
   bool rds = false;                           // rds.extensions is set (RDS or Aurora)
   bool in_recovery = false;                   // pg_is_in_recovery()
   // Keyed by name: wal_level, wal_sender_timeout, max_replication_slots,
-  // max_wal_senders, max_slot_wal_keep_size, and rds.logical_replication when the
-  // server defines it.
+  // max_wal_senders, max_slot_wal_keep_size, and rds.logical_replication and
+  // aurora.enhanced_logical_replication when the server defines them.
   std::map<std::string, Setting> settings;
 };
 

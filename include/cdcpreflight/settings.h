@@ -49,4 +49,8 @@ struct Capabilities {
 
 [[nodiscard]] Capabilities capabilities_of(const ServerFacts& server);
 
+// A PostgreSQL-compatible engine ClickPipes refuses, from version(): YugabyteDB
+// ("PostgreSQL 11.2-YB-2.18.0.0-b0 on …", as PeerDB reads it), else nullopt.
+[[nodiscard]] std::optional<std::string> refused_engine(const ServerFacts& server);
+
 }  // namespace cdcpreflight

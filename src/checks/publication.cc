@@ -116,8 +116,15 @@ CheckResult publication_exists(const Facts& facts, const Scope& scope) {
   } else {
     fix.steps.push_back("No table is in scope: check the --schema and --table names.");
   }
+  // A publication ClickPipes creates itself (at pipe creation, when none is
+  // given) needs the role to own each table it publishes.
+  const auto owned = static_cast<std::size_t>(std::count_if(
+      tables.begin(), tables.end(), [](const TableFacts* table) { return table->owned_by_role; }));
+  std::vector<std::string> details{fmt::format(
+      "{} owns {} of the {}: a publication ClickPipes creates itself needs the owner of each table",
+      facts.user, owned, count_of(tables.size(), "scoped table", "scoped tables"))};
   return make_result(Status::fail, fmt::format("publication {} does not exist", facts.publication),
-                     {}, std::move(fix));
+                     std::move(details), std::move(fix));
 }
 
 CheckResult publication_tables(const Facts& facts, const Scope& scope) {

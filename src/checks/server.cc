@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/settings.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 #include "remediation/parameters.h"
@@ -60,10 +61,26 @@ Remediation upgrade(const Facts& facts, const std::string& target) {
   return fix;
 }
 
+// version() as a detail line.
+std::string printable_version(const ServerFacts& server) {
+  return fmt::format("version(): {}", server.version_string);
+}
+
 }  // namespace
 
 CheckResult server_version(const Facts& facts, const Scope& /*scope*/) {
   const ServerFacts& server = facts.server;
+  // ClickPipes' engine (PeerDB) refuses a PostgreSQL-compatible server that is
+  // not PostgreSQL, from what version() says.
+  if (const std::optional<std::string> engine = refused_engine(server)) {
+    Remediation fix;
+    fix.steps = {fmt::format(
+        "ClickPipes' Postgres CDC does not support {}: replicate from a PostgreSQL server.",
+        *engine)};
+    fix.docs = setup_docs(facts);
+    return make_result(Status::fail, fmt::format("{} is not supported by ClickPipes", *engine),
+                       {printable_version(server)}, std::move(fix));
+  }
   if (server.version_num < kOldestSupported) {
     return make_result(Status::fail,
                        fmt::format("PostgreSQL {} is older than 12, the oldest version ClickPipes "

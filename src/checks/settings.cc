@@ -34,7 +34,9 @@ std::string format_milliseconds(long long ms) {
 
 }  // namespace
 
-CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
+namespace {
+
+CheckResult logical_replication_of(const Facts& facts) {
   const ServerSettings settings = settings_of(facts.server);
   const std::string level = settings.wal_level.value.value_or("unknown");
   const bool logical = level == "logical";
@@ -74,6 +76,27 @@ CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
   return make_result(
       Status::fail, fmt::format("wal_level is {}, not logical", level), {},
       parameter_remediation(facts, std::span(&wal_level_change, 1), NeedsRestart::yes));
+}
+
+}  // namespace
+
+// On Aurora, enhanced logical replication (aurora.enhanced_logical_replication)
+// is shown when the server has the setting: switching it on or off
+// invalidates every logical slot on the writer.
+CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
+  CheckResult result = logical_replication_of(facts);
+  const auto found = facts.server.settings.find("aurora.enhanced_logical_replication");
+  if (found == facts.server.settings.end()) {
+    return result;
+  }
+  result.details.push_back(
+      fmt::format("aurora.enhanced_logical_replication = {}", found->second.value));
+  if (result.status != Status::pass) {
+    result.remediation.steps.push_back(
+        "Turning aurora.enhanced_logical_replication on or off invalidates every logical slot on "
+        "the writer: a running pipe must then resync.");
+  }
+  return result;
 }
 
 CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
@@ -141,7 +164,10 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
   const std::vector<std::string> details = {
       fmt::format("replication slots: {} of {} in use", used_slots, *max_slots),
       fmt::format("WAL senders: {} of {} running", facts.activity.wal_senders, *max_senders)};
-  if (free_slots >= 2 && free_senders >= 2) {
+  // ClickPipes' engine (PeerDB) refuses a server with max_wal_senders below 2,
+  // whatever is free.
+  const bool too_few_senders = *max_senders < 2;
+  if (free_slots >= 2 && free_senders >= 2 && !too_few_senders) {
     return make_result(
         Status::pass,
         fmt::format("{} free replication slots, {} free WAL senders", free_slots, free_senders),
@@ -152,7 +178,7 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
     const std::string value = std::to_string(std::max<long long>(*max_slots, used_slots) + 10);
     changes.push_back({"max_replication_slots", value, value});
   }
-  if (free_senders < 2) {
+  if (free_senders < 2 || too_few_senders) {
     const std::string value =
         std::to_string(std::max<long long>(*max_senders, facts.activity.wal_senders) + 10);
     changes.push_back({"max_wal_senders", value, value});
@@ -160,6 +186,12 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
   Remediation fix = parameter_remediation(facts, changes, NeedsRestart::yes);
   fix.steps.push_back(
       "Or free a slot: drop the replication slots nobody uses (see slots.inactive).");
+  if (too_few_senders) {
+    return make_result(
+        Status::fail,
+        fmt::format("max_wal_senders is {}: ClickPipes needs at least 2", *max_senders), details,
+        std::move(fix));
+  }
   const bool none = free_slots <= 0 || free_senders <= 0;
   return make_result(none ? Status::fail : Status::warn,
                      none ? fmt::format("no room for ClickPipes: {} free replication slots, {} "

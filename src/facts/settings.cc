@@ -83,6 +83,37 @@ ServerSettings settings_of(const ServerFacts& server) {
   return settings;
 }
 
+namespace {
+
+// Skips `^\d+(\.\d+)*` at `at`; npos when there is no digit there.
+std::size_t after_version(std::string_view text, std::size_t at) {
+  const auto digits = [&](std::size_t from) {
+    std::size_t end = from;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    return end;
+  };
+  std::size_t end = digits(at);
+  if (end == at) return std::string_view::npos;
+  while (end + 1 < text.size() && text[end] == '.' && digits(end + 1) > end + 1) {
+    end = digits(end + 1);
+  }
+  return end;
+}
+
+}  // namespace
+
+std::optional<std::string> refused_engine(const ServerFacts& server) {
+  // PeerDB: ^PostgreSQL \d+(?:\.\d+)*-YB-\d+(?:\.\d+)*-
+  constexpr std::string_view kPrefix = "PostgreSQL ";
+  const std::string_view text = server.version_string;
+  if (!text.starts_with(kPrefix)) return std::nullopt;
+  std::size_t at = after_version(text, kPrefix.size());
+  if (at == std::string_view::npos || text.substr(at, 4) != "-YB-") return std::nullopt;
+  at = after_version(text, at + 4);
+  if (at == std::string_view::npos || at >= text.size() || text[at] != '-') return std::nullopt;
+  return "YugabyteDB";
+}
+
 Capabilities capabilities_of(const ServerFacts& server) {
   Capabilities capabilities;
   capabilities.publishes_partitioned_tables = server.version_num >= 130000;

@@ -22,8 +22,13 @@ void read_server(const PGresult* server, const PGresult* settings, ServerFacts& 
   const Row row = Row::only(server);
   facts.version_num = row.integer_in("version_num", 0, 9999999);
   facts.version = row.text("version");
+  facts.version_string = row.text("version_string");
   facts.in_recovery = row.boolean("in_recovery");
   facts.rds = row.boolean("rds");
+  if (!row.is_null("aurora_enhanced_logical_replication")) {
+    facts.settings["aurora.enhanced_logical_replication"] =
+        Setting{row.text("aurora_enhanced_logical_replication"), "", false};
+  }
   if (!row.is_null("rds_logical_replication")) {
     facts.settings["rds.logical_replication"] =
         Setting{row.text("rds_logical_replication"), "", false};

@@ -22,10 +22,13 @@ std::string statement_timeout(int seconds) {
 std::string server() {
   return "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4 AS version_num,"
          " pg_catalog.current_setting('server_version') AS version,"
+         " pg_catalog.version() AS version_string,"
          " pg_catalog.pg_is_in_recovery() AS in_recovery,"
          " pg_catalog.to_regproc('pg_catalog.aurora_version') IS NOT NULL AS has_aurora_version,"
          " pg_catalog.current_setting('rds.extensions', true) IS NOT NULL AS rds,"
-         " pg_catalog.current_setting('rds.logical_replication', true) AS rds_logical_replication";
+         " pg_catalog.current_setting('rds.logical_replication', true) AS rds_logical_replication,"
+         " pg_catalog.current_setting('aurora.enhanced_logical_replication', true)"
+         "  AS aurora_enhanced_logical_replication";
 }
 
 std::string settings() {

@@ -43,8 +43,9 @@ inline constexpr const char* kCommit = "COMMIT";
 // SET statement_timeout to `seconds`.
 [[nodiscard]] std::string statement_timeout(int seconds);
 
-// One row: version_num, version, in_recovery, has_aurora_version, rds,
-// rds_logical_replication (NULL unless the server defines it).
+// One row: version_num, version, version_string (version()), in_recovery,
+// has_aurora_version, rds, rds_logical_replication and
+// aurora_enhanced_logical_replication (NULL unless the server defines them).
 [[nodiscard]] std::string server();
 
 // name, setting, unit, pending_restart of the settings the checks read.

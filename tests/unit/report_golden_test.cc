@@ -70,7 +70,7 @@ TEST(ReportGolden, FactsCoverEveryStatus) {
   const Report report = workflow_report();
   EXPECT_GE(report.summary.fail, 3);
   EXPECT_GE(report.summary.warn, 2);
-  EXPECT_EQ(report.summary.error, 3);
+  EXPECT_EQ(report.summary.error, 4);
   EXPECT_GE(report.summary.skip, 1);
   EXPECT_GE(report.summary.pass, 10);
   EXPECT_FALSE(report.summary.ready);

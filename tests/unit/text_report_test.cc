@@ -77,9 +77,11 @@ TEST(TextReport, PutsTheFixUnderTheFailingCheck) {
     return line.find("✗ publication.exists") != std::string::npos;
   });
   ASSERT_NE(failing, lines.end());
-  ASSERT_GE(lines.end() - failing, 3);
-  EXPECT_THAT(*(failing + 1), HasSubstr("Fix:"));
-  EXPECT_THAT(failing[2], HasSubstr("FOR ALL TABLES needs a superuser"));
+  ASSERT_GE(lines.end() - failing, 4);
+  // The detail (what the role owns), then the fix.
+  EXPECT_THAT(failing[1], HasSubstr("owns 0 of the 2 scoped tables"));
+  EXPECT_THAT(failing[2], HasSubstr("Fix:"));
+  EXPECT_THAT(failing[3], HasSubstr("FOR ALL TABLES needs a superuser"));
   const auto statement = std::find_if(failing, lines.end(), [](const std::string& line) {
     return line.find("CREATE PUBLICATION \"clickpipes_publication\" FOR ALL TABLES;") !=
            std::string::npos;
@@ -99,10 +101,10 @@ TEST(TextReport, PassingChecksShowNoFix) {
 TEST(TextReport, EndsWithTheVerdict) {
   const std::vector<std::string> lines = lines_of(text_of(mixed()));
   ASSERT_FALSE(lines.empty());
-  // Skipped: publication.tables, .actions, .partitions (no publication) and
-  // replication.slot_probe (no --deep).
+  // Skipped: publication.tables, .actions, .partitions (no publication),
+  // slots.clickpipes (no ClickPipes slot) and replication.slot_probe (no --deep).
   EXPECT_EQ(lines.back(), "Not ready: 1 failed, 1 warning, 0 errors, " +
-                              std::to_string(catalogue().size() - 6) + " passed, 4 skipped");
+                              std::to_string(catalogue().size() - 7) + " passed, 5 skipped");
 }
 
 TEST(TextReport, ShowsTenDetailsAndCountsTheRest) {
