@@ -58,6 +58,18 @@ TEST(PublicationExists, FailsWithForTableListWhenNarrowed) {
                           "\"public\".\"orders\", \"public\".\"customers\";"));
 }
 
+// A publication ClickPipes creates itself needs table ownership: the failure
+// says how many of the scoped tables the role owns.
+TEST(PublicationExists, SaysHowManyScopedTablesTheRoleOwns) {
+  const CheckResult result = evaluate(
+      kExists, FactsBuilder()
+                   .no_publication()
+                   .change_table("public", "orders", [](TableFacts& t) { t.owned_by_role = true; })
+                   .build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.details, ElementsAre(HasSubstr("owns 1 of the 2 scoped tables")));
+}
+
 TEST(PublicationExists, UsesTheNameGivenWithPublication) {
   Facts facts = FactsBuilder().no_publication().build();
   facts.publication = "my \"pub\"";

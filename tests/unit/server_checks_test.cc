@@ -15,6 +15,20 @@ CheckResult version_check(int version_num, Platform platform = Platform::aurora)
   return evaluate("server.version", FactsBuilder().platform(platform).version(version_num).build());
 }
 
+// PeerDB refuses YugabyteDB, which reports a PostgreSQL version with -YB-.
+TEST(ServerVersion, YugabyteDbFailsWhateverItsPostgresqlVersion) {
+  Facts facts = FactsBuilder().platform(Platform::postgresql).version(150002).build();
+  facts.server.version_string =
+      "PostgreSQL 15.2-YB-2.25.0.0-b0 on x86_64-pc-linux-gnu, compiled by clang version 17";
+  const CheckResult result = evaluate("server.version", facts);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("YugabyteDB is not supported by ClickPipes"));
+  facts.server.version_string = "PostgreSQL 15.2 on x86_64-pc-linux-gnu, compiled by gcc";
+  EXPECT_EQ(evaluate("server.version", facts).status, Status::pass);
+  facts.server.version_string = "PostgreSQL 15.2-YB on x86_64";  // not PeerDB's pattern
+  EXPECT_EQ(evaluate("server.version", facts).status, Status::pass);
+}
+
 TEST(ServerVersion, FailsBelow12WithAnUpgrade) {
   const CheckResult result = version_check(110022);
   EXPECT_EQ(result.status, Status::fail);

@@ -40,6 +40,24 @@ TEST(LogicalReplication, PassesOnAuroraWithWalLevelLogicalAndTheRdsFlagOn) {
   EXPECT_THAT(result.summary, HasSubstr("rds.logical_replication = on"));
 }
 
+// Aurora's enhanced logical replication is shown; switching it invalidates
+// every logical slot, which the fix says.
+TEST(LogicalReplication, AuroraShowsEnhancedLogicalReplicationAndWarnsAboutSwitchingIt) {
+  const CheckResult passing = evaluate(
+      kLogical, FactsBuilder().setting("aurora.enhanced_logical_replication", "off").build());
+  EXPECT_EQ(passing.status, Status::pass);
+  EXPECT_THAT(passing.details, Contains("aurora.enhanced_logical_replication = off"));
+  const CheckResult failing =
+      evaluate(kLogical, FactsBuilder()
+                             .setting("aurora.enhanced_logical_replication", "off")
+                             .setting("rds.logical_replication", "off")
+                             .setting("wal_level", "replica")
+                             .build());
+  EXPECT_EQ(failing.status, Status::fail);
+  EXPECT_THAT(remediation_text(failing.remediation),
+              HasSubstr("invalidates every logical slot on the writer"));
+}
+
 TEST(LogicalReplication, PassesOnPostgresqlWithWalLevelLogical) {
   const CheckResult result = evaluate(kLogical, postgresql().build());
   EXPECT_EQ(result.status, Status::pass);
@@ -291,6 +309,15 @@ TEST(ReplicationCapacity, NoFreeSlotFails) {
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("no room for ClickPipes"));
   EXPECT_THAT(result.summary, HasSubstr("0 free replication slots, 10 free WAL senders"));
+}
+
+// PeerDB refuses a server with max_wal_senders below 2, even with one free.
+TEST(ReplicationCapacity, FewerThanTwoWalSendersFails) {
+  const CheckResult result =
+      evaluate(kCapacity, FactsBuilder().setting("max_wal_senders", "1").build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("max_wal_senders is 1: ClickPipes needs at least 2"));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("max_wal_senders"));
 }
 
 TEST(ReplicationCapacity, NoFreeWalSenderFails) {
