@@ -176,6 +176,9 @@ struct ActivityFacts {
   // and those of other cdc-preflight runs (application_name cdc-preflight),
   // which hold a sender for a moment only.
   int wal_senders = 0;
+  // Without pg_read_all_stats: the other sessions that hold a transaction id
+  // (from pg_locks, which every role may read) whose age is hidden.
+  int hidden_transactions = 0;
 };
 
 // A replication=database connection that ran IDENTIFY_SYSTEM (live only).

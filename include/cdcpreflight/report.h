@@ -86,9 +86,11 @@ struct Report {
                                   std::vector<CheckResult> results, Strict strict);
 
 // "2 failed, 1 warning, 0 errors, 20 passed, 3 skipped": nouns singular for a
-// count of one (Plural::by_count) or always plural (Plural::always).
+// count of one (Plural::by_count) or always plural (Plural::always). Errors are
+// named, each with the first statement of its fix (the grant that would let it
+// run): "1 error (activity.long_transactions: GRANT pg_read_all_stats TO …;)".
 enum class Plural { by_count, always };
-[[nodiscard]] std::string summary_counts(const ReportSummary& summary, Plural plural);
+[[nodiscard]] std::string summary_counts(const Report& report, Plural plural);
 
 enum class Color { no, yes };
 

@@ -66,18 +66,31 @@ CheckResult long_transactions(const Facts& facts, const Scope& scope) {
   const std::string minutes =
       count_of(static_cast<std::size_t>(scope.request.long_tx_minutes), "minute", "minutes");
   if (details.empty()) {
-    if (!activity.can_read_all_stats) {
+    // Without pg_read_all_stats other roles' sessions are hidden, but pg_locks
+    // still shows which of them hold a transaction id, what creating a slot
+    // waits for: only those are unknown.
+    if (!activity.can_read_all_stats && activity.hidden_transactions > 0) {
       const std::string login = facts.connection.connected_as;
       Remediation grant;
       grant.sql.push_back(fmt::format("GRANT pg_read_all_stats TO {};", quote_identifier(login)));
-      return make_result(Status::error,
-                         fmt::format("other roles' transactions are hidden from {}: "
-                                     "pg_read_all_stats would show them",
-                                     login),
-                         {}, std::move(grant));
+      return make_result(
+          Status::error,
+          fmt::format("{} of other roles hold a transaction id whose age is hidden from {}: "
+                      "pg_read_all_stats would show it",
+                      count_of(static_cast<std::size_t>(activity.hidden_transactions), "session",
+                               "sessions"),
+                      login),
+          {}, std::move(grant));
+    }
+    std::vector<std::string> seen;
+    if (!activity.can_read_all_stats) {
+      seen.push_back(
+          "Other roles' sessions are hidden (no pg_read_all_stats), but none of them holds a "
+          "transaction id (pg_locks): nothing of theirs blocks creating a slot.");
     }
     return make_result(Status::pass,
-                       fmt::format("no transaction has been open for {} or more", minutes));
+                       fmt::format("no transaction has been open for {} or more", minutes),
+                       std::move(seen));
   }
   if (!activity.can_read_all_stats) {
     details.push_back("Other roles' transactions are hidden: pg_read_all_stats would show them.");

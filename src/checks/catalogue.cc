@@ -230,8 +230,9 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "Creating the slot and the initial snapshot wait for every running transaction "
               "to end.",
        .warns = "a transaction has been open, or prepared, for --long-tx-minutes (default 5) or "
-                "more; an error (counted as a warning) when the login role cannot see other "
-                "roles' sessions (pg_read_all_stats)",
+                "more; an error (counted as a warning) when sessions of other roles hold a "
+                "transaction id whose age the login role cannot see (pg_read_all_stats would "
+                "show it; without it, pg_locks shows that none does)",
        .fails = "",
        .needs = {activity},
        .evaluate = checks::long_transactions},

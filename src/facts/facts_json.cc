@@ -107,7 +107,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReplicationSlotFacts, name, plug
                                                 database, active, temporary, wal_status,
                                                 retained_bytes, safe_wal_bytes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ActivityFacts, can_read_all_stats, transactions,
-                                                prepared, slots, wal_senders)
+                                                prepared, slots, wal_senders, hidden_transactions)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReplicationConnectFacts, attempted, ok,
                                                 system_identifier, timeline, sqlstate, message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SlotProbeFacts, attempted, ok, sqlstate, message,
@@ -197,6 +197,8 @@ constexpr IntegerRange kIntegerRanges[] = {
     // count(*) of pg_stat_replication: at most max_wal_senders, whose maximum
     // is MAX_BACKENDS (2^18 - 1).
     {"wal_senders", 0, 262143},
+    // count(DISTINCT pid) of pg_locks: at most the backends, MAX_BACKENDS (2^18 - 1).
+    {"hidden_transactions", 0, 262143},
     // IDENTIFY_SYSTEM's timeline: 1 on a new cluster and one more per
     // promotion, read into an int; 0 when it did not answer.
     {"timeline", 0, INT32_MAX},

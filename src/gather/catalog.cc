@@ -134,6 +134,7 @@ void read_activity(const PGresult* visibility, const PGresult* transactions,
   const Row row = Row::only(visibility);
   activity.can_read_all_stats = row.boolean("can_read_all_stats");
   activity.wal_senders = row.integer_in("wal_senders", 0, INT32_MAX);
+  activity.hidden_transactions = row.integer_in("hidden_transactions", 0, INT32_MAX);
   for_each_row(transactions, [&](const Row& transaction) {
     activity.transactions.push_back(open_transaction_of(transaction));
   });

@@ -246,7 +246,15 @@ std::string stats_visibility() {
          " can_read_all_stats,"
          " (SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_replication"
          "  WHERE pid <> $1::pg_catalog.int4"
-         "  AND coalesce(application_name, '') <> 'cdc-preflight')::pg_catalog.int4 AS wal_senders";
+         "  AND coalesce(application_name, '') <> 'cdc-preflight')::pg_catalog.int4 AS wal_senders,"
+         // Sessions holding a transaction id (what creating a slot waits for)
+         // whose details pg_stat_activity hides from this role: pg_locks shows
+         // every role's locks, and each such transaction holds its own id.
+         " (SELECT pg_catalog.count(DISTINCT l.pid) FROM pg_catalog.pg_locks l"
+         "  LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+         "  WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted"
+         "  AND l.pid IS NOT NULL AND l.pid <> pg_catalog.pg_backend_pid()"
+         "  AND a.xact_start IS NULL)::pg_catalog.int4 AS hidden_transactions";
 }
 
 std::string open_transactions() {

@@ -79,7 +79,8 @@ inline constexpr const char* kCommit = "COMMIT";
 // grants_select (to $1, a role it belongs to, or PUBLIC).
 [[nodiscard]] std::string default_privileges();
 
-// One row: can_read_all_stats (of the login role), wal_senders (running, but
+// One row: can_read_all_stats (of the login role), hidden_transactions (other
+// sessions holding a transaction id whose details are hidden from it), wal_senders (running, but
 // the tool's own: $1 the backend pid of its replication connection, 0 when it
 // has none, and the replication connections of other cdc-preflight runs, which
 // hold a WAL sender for a moment only).

@@ -154,13 +154,27 @@ Report build_report(const Facts& facts, const Scope& scope, std::vector<CheckRes
   return report;
 }
 
-std::string summary_counts(const ReportSummary& summary, Plural plural) {
+std::string summary_counts(const Report& report, Plural plural) {
+  const ReportSummary& summary = report.summary;
   const auto noun = [&](int count, const char* word) {
     return fmt::format("{} {}{}", count, word, plural == Plural::always || count != 1 ? "s" : "");
   };
-  return fmt::format("{} failed, {}, {}, {} passed, {} skipped", summary.fail,
-                     noun(summary.warn, "warning"), noun(summary.error, "error"), summary.pass,
-                     summary.skip);
+  std::string errors;
+  for (const ReportedCheck& check : report.checks) {
+    if (check.status != Status::error) {
+      continue;
+    }
+    errors += (errors.empty() ? " (" : "; ") + check.id;
+    if (!check.remediation.sql.empty()) {
+      errors += ": " + check.remediation.sql.front();
+    }
+  }
+  if (!errors.empty()) {
+    errors += ")";
+  }
+  return fmt::format("{} failed, {}, {}{}, {} passed, {} skipped", summary.fail,
+                     noun(summary.warn, "warning"), noun(summary.error, "error"), errors,
+                     summary.pass, summary.skip);
 }
 
 const char* platform_name(const ReportTarget& target) {

@@ -118,6 +118,16 @@ TEST(LongTransactions, HiddenSessionsWithNothingVisibleIsAnErrorNamingPgReadAllS
   EXPECT_THAT(result.remediation.sql, ElementsAre("GRANT pg_read_all_stats TO \"admin\";"));
 }
 
+// The least-privilege role of the setup guide: other roles' sessions hidden,
+// but pg_locks shows that none of them holds a transaction id: nothing is in
+// the way of a slot, and that is no error.
+TEST(LongTransactions, HiddenSessionsNoneOfWhichHoldsATransactionIdPass) {
+  const CheckResult result = evaluate(kLong, FactsBuilder().stats_hidden(0).build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.details, ElementsAre(HasSubstr("none of them holds a transaction id")));
+  EXPECT_TRUE(report_of(FactsBuilder().stats_hidden(0).build(), Strict::yes).summary.ready);
+}
+
 TEST(LongTransactions, HiddenSessionsCountAsAWarningInTheReport) {
   const Report report = report_of(FactsBuilder().stats_hidden().build());
   EXPECT_EQ(report.summary.error, 1);

@@ -363,8 +363,11 @@ class FactsBuilder {
     return *this;
   }
   // The login role may not read other roles' sessions (no pg_read_all_stats).
-  FactsBuilder& stats_hidden() {
+  // Without pg_read_all_stats; `hidden_transactions` other sessions hold a
+  // transaction id whose age is hidden (pg_locks shows them).
+  FactsBuilder& stats_hidden(int hidden_transactions = 1) {
     facts_.activity.can_read_all_stats = false;
+    facts_.activity.hidden_transactions = hidden_transactions;
     return *this;
   }
 
