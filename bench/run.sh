@@ -242,6 +242,20 @@ for size in $SIZES; do
     "~$(((rts - BARE_FLIGHTS) * size / sample))" ""
 done
 
+# --- a snapshot with a 10 MB table name ----------------------------------------------------
+# The smallest catalog's snapshot, one table renamed to 10 MiB of "n" wherever the snapshot
+# names it (perl-base is part of every Debian system), evaluated offline.
+first_size="${SIZES%% *}"
+cdcp_log "bench_$first_size: a snapshot with a 10 MB table name"
+PGAPPNAME=cdcp-bench-collect PGPORT="$PORT" PGHOST=127.0.0.1 PGSSLMODE=disable \
+  "$CDCP_BIN" collect "${TOOL_ARGS[@]}" -d "bench_$first_size" -o "$WORK/snapshot.json" >/dev/null
+perl -pe 'BEGIN { $n = "n" x (10 * 1024 * 1024) } s/"t000001"/"$n"/g' \
+  "$WORK/snapshot.json" >"$WORK/huge_name.json"
+measure_runs "$PORT" "$CDCP_BIN" check --from "$WORK/huge_name.json"
+row "$first_size" "check --from, a 10 MB table name" "offline" "$M_WALL" "$(mb "$M_RSS")" "-" "-" "-" ""
+measure_runs "$PORT" "$CDCP_BIN" check --from "$WORK/huge_name.json" --format json
+row "$first_size" "check --from --format json, a 10 MB table name" "offline" "$M_WALL" "$(mb "$M_RSS")" "-" "-" "-" ""
+
 # --- start-up -------------------------------------------------------------------------------
 startup=""
 for _ in $(seq 1 100); do
