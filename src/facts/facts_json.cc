@@ -81,8 +81,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConnectionFacts, connected, fail
                                                 sslmode, ssl_in_use, ssl_protocol, ssl_cipher)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Setting, value, unit, pending_restart)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerFacts, version_num, version, version_string,
-                                                aurora_version,
-                                                rds, in_recovery, settings)
+                                                aurora_version, rds, in_recovery, settings)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFacts, name, exists, can_login, superuser,
                                                 replication, bypass_rls, member_of_rds_replication,
                                                 member_of_rds_superuser, valid_until,

@@ -49,8 +49,6 @@ TEST_F(FreshAurora, DefaultClusterIsNotReadyWithEachMissingStepFailing) {
                                                {"publication.tables", "skip"},
                                                {"publication.actions", "skip"},
                                                {"publication.partitions", "skip"},
-                                               // no pg_read_all_stats: other sessions are hidden
-                                               {"activity.long_transactions", "error"},
                                            }));
   const nlohmann::json checks = field(result.report, "/checks");
   const auto failing = std::count_if(checks.begin(), checks.end(), [](const nlohmann::json& item) {
@@ -137,9 +135,6 @@ TEST_F(FreshAurora, SqlFormatScriptAppliedByTheAdminFixesEverySqlFixableCheck) {
             all_pass_except(after.report, {
                                               {"settings.logical_replication", "fail"},
                                               {"settings.wal_sender_timeout", "fail"},
-                                              // an `error` is neither failing nor warning: its
-                                              // GRANT pg_read_all_stats is not in the script
-                                              {"activity.long_transactions", "error"},
                                           }));
 }
 

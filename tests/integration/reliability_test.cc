@@ -302,9 +302,9 @@ TEST_F(ReadOnlyProof, TheServerLogShowsOnlyReadsInReadOnlyTransactionsAndNoTrans
   EXPECT_EQ(seen.count("SET client_connection_check_interval = 1000"),
             server().major_version() >= 14 ? 1U : 0U)
       << statement_list(statements);
-  // server, settings, role, schemas, tables, publication, default privileges,
-  // and the four activity queries.
-  EXPECT_EQ(reads_in_transaction, 11U) << statement_list(statements);
+  // server, settings, role, schemas, tables, publication, ClickPipes'
+  // publications, default privileges, and the four activity queries.
+  EXPECT_EQ(reads_in_transaction, 12U) << statement_list(statements);
   const auto reads = [&](std::string_view catalog) {
     return std::count_if(statements.begin(), statements.end(), [&](const LoggedStatement& s) {
       return s.sql.find(catalog) != std::string::npos;
@@ -432,10 +432,11 @@ class Faults : public ReadyAuroraSuite {
 // groups), which the held lock blocks; the scoped schemas are those of the
 // scoped tables.
 const std::set<std::string> kNeedTablesOrPublication = {
-    "grants.schema_usage",     "grants.table_select", "publication.exists",
-    "publication.tables",      "publication.actions", "publication.partitions",
-    "tables.replica_identity", "tables.toast",        "tables.names",
-    "tables.unlogged",         "tables.rls",          "grants.default_privileges"};
+    "grants.schema_usage",      "grants.table_select", "publication.exists",
+    "publication.tables",       "publication.actions", "publication.partitions",
+    "tables.replica_identity",  "tables.toast",        "tables.names",
+    "tables.unlogged",          "tables.rls",          "grants.default_privileges",
+    "tables.generated_columns", "slots.clickpipes"};
 
 // Another session holds pg_publication locked: the tool's reads of it hit
 // --statement-timeout 2 (each of the two blocked groups once), the checks that

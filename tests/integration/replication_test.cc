@@ -145,7 +145,10 @@ TEST_F(Replication, ToastWarnsNamingExactlyTheTableWhoseUpdateArrivesWithoutItsV
   const ToolReport result = check_as(login);
   expect_verdict(result, {{"tables.toast", "warn"}});
   const nlohmann::json& toast = check(result.report, "tables.toast");
-  EXPECT_EQ(field(toast, "/details"), nlohmann::json::array({"app.documents"})) << toast.dump(2);
+  EXPECT_EQ(field(toast, "/details"),
+            nlohmann::json::array(
+                {"app.documents", "app.notes could store values out of line, but holds none yet"}))
+      << toast.dump(2);
   EXPECT_EQ(remediation_sql(toast), "ALTER TABLE \"app\".\"documents\" REPLICA IDENTITY FULL;\n");
 
   ReplicationConsumer consumer(login);

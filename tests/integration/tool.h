@@ -44,6 +44,7 @@ namespace cdcpreflight::integration {
 [[nodiscard]] std::map<std::string, std::string> statuses(const nlohmann::json& report);
 
 // "pass" for every implemented check, but for the given ones, and
+// slots.clickpipes, which skips where ClickPipes has no slot, and
 // replication.slot_probe, which skips without --deep (pass {"replication.slot_probe",
 // "pass"} with it). What no major decides: tests of a server use the overload below.
 [[nodiscard]] std::map<std::string, std::string> all_pass_except(
