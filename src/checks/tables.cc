@@ -171,9 +171,16 @@ CheckResult generated_columns(const Facts& facts, const Scope& scope) {
         "columns (virtual ones are never sent).");
   }
   if (!in_key.empty()) {
-    std::string summary =
-        fmt::format("{} a generated column in its key: changes arrive without their key",
-                    count_of(in_key.size(), "table has", "tables have"));
+    // PostgreSQL 18 refuses UPDATE and DELETE on a published table whose
+    // replica identity holds an unpublished generated column.
+    const bool refused_on_source =
+        facts.server.version_num >= 180000 &&
+        (facts.publication_facts.update || facts.publication_facts.delete_);
+    std::string summary = fmt::format(
+        "{} a generated column in its key: {}", count_of(in_key.size(), "table has", "tables have"),
+        refused_on_source ? "UPDATE and DELETE on it already fail on the source (PostgreSQL 18 "
+                            "refuses them while the publication leaves the column out)"
+                          : "changes arrive without their key");
     for (const std::string& table : in_key) {
       missing.insert(missing.begin(), fmt::format("{}: a generated column is in its primary "
                                                   "key or replica identity index",

@@ -19,16 +19,30 @@ std::string statement_timeout(int seconds) {
   return fmt::format("SET statement_timeout = {}", 1000LL * seconds);
 }
 
-std::string server() {
-  return "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4 AS version_num,"
-         " pg_catalog.current_setting('server_version') AS version,"
-         " pg_catalog.version() AS version_string,"
-         " pg_catalog.pg_is_in_recovery() AS in_recovery,"
-         " pg_catalog.to_regproc('pg_catalog.aurora_version') IS NOT NULL AS has_aurora_version,"
-         " pg_catalog.current_setting('rds.extensions', true) IS NOT NULL AS rds,"
-         " pg_catalog.current_setting('rds.logical_replication', true) AS rds_logical_replication,"
-         " pg_catalog.current_setting('aurora.enhanced_logical_replication', true)"
-         "  AS aurora_enhanced_logical_replication";
+std::string server(int server_version_num) {
+  // pg_stat_wal (14+): what the WAL write rate is measured from.
+  const char* wal =
+      server_version_num >= 140000
+          ? ", (SELECT w.wal_bytes::pg_catalog.int8 FROM pg_catalog.pg_stat_wal w)"
+            " AS wal_bytes_since_reset,"
+            " (SELECT extract(epoch FROM pg_catalog.now() - w.stats_reset)::pg_catalog.int8"
+            " FROM pg_catalog.pg_stat_wal w) AS seconds_since_wal_reset"
+          : ", NULL::pg_catalog.int8 AS wal_bytes_since_reset,"
+            " NULL::pg_catalog.int8 AS seconds_since_wal_reset";
+  return std::string(
+             "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4 AS "
+             "version_num,"
+             " pg_catalog.current_setting('server_version') AS version,"
+             " pg_catalog.version() AS version_string,"
+             " pg_catalog.pg_is_in_recovery() AS in_recovery,"
+             " pg_catalog.to_regproc('pg_catalog.aurora_version') IS NOT NULL AS "
+             "has_aurora_version,"
+             " pg_catalog.current_setting('rds.extensions', true) IS NOT NULL AS rds,"
+             " pg_catalog.current_setting('rds.logical_replication', true) AS "
+             "rds_logical_replication,"
+             " pg_catalog.current_setting('aurora.enhanced_logical_replication', true)"
+             "  AS aurora_enhanced_logical_replication") +
+         wal;
 }
 
 std::string settings() {
@@ -200,8 +214,8 @@ std::string publication(int server_version_num) {
   // pubtruncate is 11+, pubviaroot 13+, pg_publication_namespace 15+.
   const char* truncate = server_version_num >= 110000 ? "p.pubtruncate" : "false";
   const char* via_root = server_version_num >= 130000 ? "p.pubviaroot" : "false";
-  // publish_generated_columns (pubgencols_type: n none, s stored) is 18+.
-  const char* generated = server_version_num >= 180000 ? "p.pubgencols_type = 's'" : "false";
+  // publish_generated_columns (pg_publication.pubgencols: n none, s stored) is 18+.
+  const char* generated = server_version_num >= 180000 ? "p.pubgencols = 's'" : "false";
   const char* schemas =
       server_version_num >= 150000
           ? "coalesce((SELECT pg_catalog.json_agg(n.nspname ORDER BY n.nspname)"

@@ -362,7 +362,27 @@ TEST(GeneratedColumns, AGeneratedColumnInTheKeyFails) {
                                                       .build());
   EXPECT_EQ(result.status, Status::fail);
   EXPECT_THAT(result.summary, HasSubstr("a generated column in its key"));
+  EXPECT_THAT(result.summary, HasSubstr("changes arrive without their key"));
   EXPECT_THAT(result.details, Contains(HasSubstr("primary key or replica identity index")));
+}
+
+// PostgreSQL 18 refuses UPDATE and DELETE on such a published table.
+TEST(GeneratedColumns, OnPostgresql18AGeneratedColumnInTheKeyAlreadyFailsOnTheSource) {
+  const auto in_key = [](TableFacts& t) {
+    t.generated_columns = {"id"};
+    t.generated_in_key = true;
+  };
+  const CheckResult result =
+      evaluate(kGenerated, FactsBuilder().version(180001).table("public", "lines", in_key).build());
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_THAT(result.summary, HasSubstr("UPDATE and DELETE on it already fail on the source"));
+  const CheckResult inserts_only = evaluate(
+      kGenerated, FactsBuilder()
+                      .version(180001)
+                      .publication([](PublicationFacts& p) { p.update = p.delete_ = false; })
+                      .table("public", "lines", in_key)
+                      .build());
+  EXPECT_THAT(inserts_only.summary, HasSubstr("changes arrive without their key"));
 }
 
 // PostgreSQL 18: publish_generated_columns = stored sends the stored ones;
