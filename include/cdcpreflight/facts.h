@@ -63,6 +63,11 @@ struct ServerFacts {
   // max_wal_senders, max_slot_wal_keep_size, and rds.logical_replication and
   // aurora.enhanced_logical_replication when the server defines them.
   std::map<std::string, Setting> settings;
+  // pg_stat_wal (PostgreSQL 14+): the WAL written since its statistics were
+  // last reset, and the seconds since that reset; none before 14, or when the
+  // server has no reset time.
+  std::optional<std::int64_t> wal_bytes_since_reset;
+  std::optional<std::int64_t> seconds_since_wal_reset;
 };
 
 // The role ClickPipes will connect as (--user, default the login role).

@@ -87,10 +87,14 @@ const std::vector<CheckDefinition>& definitions() {
        .needs = {server, activity},
        .evaluate = checks::replication_capacity},
       {.id = "settings.wal_retention",
-       .title = "max_slot_wal_keep_size is -1 or at least 100 GB",
+       .title = "max_slot_wal_keep_size holds two days of this server's WAL",
        .why = "A slot that falls further behind is invalidated and ClickPipes must resync from "
-              "scratch (PostgreSQL 13 and later; skipped before).",
-       .warns = "it is smaller",
+              "scratch (PostgreSQL 13 and later; skipped before). The ClickPipes FAQ asks for two "
+              "days of WAL: the write rate is measured from pg_stat_wal (14 and later, over at "
+              "least an hour since its reset), and the limit must also hold the WAL written "
+              "while the initial load copies the scoped tables (at an assumed 20 MB/s). Where "
+              "the rate is unknown, the guides' 100 GB.",
+       .warns = "it is not -1 and holds less (or, the rate unknown, is below 100 GB)",
        .fails = "",
        .needs = {server},
        .evaluate = checks::wal_retention},

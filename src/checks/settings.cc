@@ -13,6 +13,7 @@
 #include "checks/common.h"
 #include "remediation/docs.h"
 #include "remediation/parameters.h"
+#include "util/bytes.h"
 
 namespace cdcpreflight::checks {
 
@@ -203,9 +204,77 @@ CheckResult replication_capacity(const Facts& facts, const Scope& /*scope*/) {
                      details, std::move(fix));
 }
 
+namespace {
+
+constexpr std::int64_t kMiB = 1024LL * 1024;
+constexpr std::int64_t kGiB = 1024 * kMiB;
+constexpr std::int64_t kSecondsPerHour = 3600;
+constexpr std::int64_t kSecondsPerDay = 24 * kSecondsPerHour;
+// The ClickPipes FAQ: max_slot_wal_keep_size holds at least two days of WAL.
+constexpr std::int64_t kDaysAsked = 2;
+// Where the write rate is unknown: the generic and Supabase guides' 100 GB.
+constexpr std::int64_t kFallbackBytes = 100 * kGiB;
+// The shortest window a daily write rate is measured over.
+constexpr std::int64_t kShortestWindowSeconds = kSecondsPerHour;
+// The rate the initial load is assumed to copy at, stated in the detail.
+constexpr std::int64_t kAssumedCopyBytesPerSecond = 20 * kMiB;
+
+// "3 days 4 hours", "5 hours", "12 minutes"
+std::string pretty_duration(std::int64_t seconds) {
+  if (seconds >= 2 * kSecondsPerDay) {
+    const std::int64_t hours = (seconds % kSecondsPerDay) / kSecondsPerHour;
+    return hours == 0 ? fmt::format("{} days", seconds / kSecondsPerDay)
+                      : fmt::format("{} days {} hours", seconds / kSecondsPerDay, hours);
+  }
+  if (seconds >= 2 * kSecondsPerHour) {
+    return fmt::format("{} hours", seconds / kSecondsPerHour);
+  }
+  return count_of(static_cast<std::size_t>(std::max<std::int64_t>(0, seconds / 60)), "minute",
+                  "minutes");
+}
+
+// The WAL this server writes per second, averaged since pg_stat_wal was reset,
+// or the reason it cannot be said.
+struct WalRate {
+  std::optional<double> bytes_per_second;
+  std::string detail;
+};
+
+WalRate wal_rate_of(const ServerFacts& server) {
+  if (server.version_num < 140000) {
+    return {std::nullopt,
+            "the WAL write rate is unknown: pg_stat_wal exists from PostgreSQL 14; the limit is "
+            "judged against 100 GB"};
+  }
+  if (!server.wal_bytes_since_reset || !server.seconds_since_wal_reset) {
+    return {std::nullopt,
+            "the WAL write rate is unknown: pg_stat_wal has no reset time; the limit is judged "
+            "against 100 GB"};
+  }
+  const std::int64_t window = *server.seconds_since_wal_reset;
+  if (window < kShortestWindowSeconds) {
+    return {std::nullopt,
+            fmt::format("the WAL write rate is unknown: pg_stat_wal was reset {} ago, too recent "
+                        "for a daily rate (it takes an hour); the limit is judged against 100 GB",
+                        pretty_duration(window))};
+  }
+  const double rate =
+      static_cast<double>(*server.wal_bytes_since_reset) / static_cast<double>(window);
+  return {rate, fmt::format("this server writes {} of WAL a day (the average over the {} since "
+                            "pg_stat_wal was reset; peaks are higher)",
+                            pretty_bytes(static_cast<std::int64_t>(rate * kSecondsPerDay)),
+                            pretty_duration(window))};
+}
+
+}  // namespace
+
 // `settings.wal_retention`: a slot that falls further behind than
-// max_slot_wal_keep_size is invalidated, and ClickPipes must resync from scratch.
-CheckResult wal_retention(const Facts& facts, const Scope& /*scope*/) {
+// max_slot_wal_keep_size is invalidated, and ClickPipes must resync from
+// scratch. The FAQ's rule is two days of the WAL the server writes, not a
+// fixed size: measured from pg_stat_wal where it can be, and never less than
+// what piles up while the initial load copies the scoped tables. Where the
+// rate is unknown, the guides' 100 GB.
+CheckResult wal_retention(const Facts& facts, const Scope& scope) {
   if (!capabilities_of(facts.server).limits_slot_wal) {
     return make_result(Status::skip,
                        "max_slot_wal_keep_size exists from PostgreSQL 13: slots keep all the WAL "
@@ -216,22 +285,84 @@ CheckResult wal_retention(const Facts& facts, const Scope& /*scope*/) {
   if (!megabytes) {
     return make_result(Status::error, "max_slot_wal_keep_size is unreadable");
   }
-  constexpr long long kEnoughMegabytes = 100LL * 1024;  // 100 GB
   if (*megabytes == -1) {
     return make_result(Status::pass, "max_slot_wal_keep_size is -1: slots are never invalidated");
   }
-  if (*megabytes >= kEnoughMegabytes) {
-    return make_result(Status::pass, fmt::format("max_slot_wal_keep_size is {} MB", *megabytes));
+  const WalRate rate = wal_rate_of(facts.server);
+  std::int64_t scoped_bytes = 0;
+  for (const std::size_t index : scope.tables) {
+    scoped_bytes += std::min(facts.tables[index].bytes, INT64_MAX - scoped_bytes);
   }
-  const ParameterChange change{"max_slot_wal_keep_size", "102400", "'100GB'"};
+  const std::int64_t copy_seconds = scoped_bytes / kAssumedCopyBytesPerSecond;
+  std::vector<std::string> details{rate.detail};
+  if (facts.errors.contains(FactGroup::tables)) {
+    details.emplace_back("the size of the initial load is unknown: the tables could not be read");
+  } else {
+    details.push_back(fmt::format(
+        "the initial load copies {} of scoped tables: about {} at an assumed {} MB/s, while "
+        "the slot keeps the WAL written meanwhile",
+        pretty_bytes(scoped_bytes), pretty_duration(copy_seconds),
+        kAssumedCopyBytesPerSecond / kMiB));
+  }
+  const std::int64_t limit_bytes = *megabytes * kMiB;
+  const std::int64_t needed_seconds = std::max(kDaysAsked * kSecondsPerDay, copy_seconds);
+
+  std::string summary;
+  std::int64_t recommended = kFallbackBytes;
+  if (rate.bytes_per_second) {
+    if (*rate.bytes_per_second <= 0) {
+      return make_result(Status::pass,
+                         fmt::format("max_slot_wal_keep_size is {} MB: this server wrote no WAL "
+                                     "since pg_stat_wal was reset",
+                                     *megabytes),
+                         std::move(details));
+    }
+    const auto held_seconds =
+        static_cast<std::int64_t>(static_cast<double>(limit_bytes) / *rate.bytes_per_second);
+    if (held_seconds >= needed_seconds) {
+      return make_result(Status::pass,
+                         fmt::format("max_slot_wal_keep_size is {} MB: it holds {} of the WAL "
+                                     "this server writes (ClickPipes asks for two days)",
+                                     *megabytes, pretty_duration(held_seconds)),
+                         std::move(details));
+    }
+    summary = fmt::format(
+        "max_slot_wal_keep_size is {} MB: it holds {} of the WAL this server writes, {}; a slot "
+        "that falls further behind is invalidated and ClickPipes must resync",
+        *megabytes, pretty_duration(held_seconds),
+        copy_seconds > kDaysAsked * kSecondsPerDay
+            ? fmt::format("less than the initial load takes ({})", pretty_duration(copy_seconds))
+            : std::string("ClickPipes asks for two days"));
+    // Half as much again for the peaks (the FAQ: 2 to 3 times the daily peak),
+    // in whole GB, and never below the guides' 100 GB.
+    const double wanted = *rate.bytes_per_second * static_cast<double>(needed_seconds) * 1.5;
+    const double capped = std::min(wanted, static_cast<double>(INT64_MAX / 2));
+    recommended =
+        std::max(kFallbackBytes, (static_cast<std::int64_t>(capped) + kGiB - 1) / kGiB * kGiB);
+  } else {
+    if (limit_bytes >= kFallbackBytes) {
+      return make_result(Status::pass, fmt::format("max_slot_wal_keep_size is {} MB", *megabytes),
+                         std::move(details));
+    }
+    summary = fmt::format(
+        "max_slot_wal_keep_size is {} MB: a slot that falls further behind is invalidated and "
+        "ClickPipes must resync",
+        *megabytes);
+  }
+  const std::int64_t recommended_mb = recommended / kMiB;
+  const ParameterChange change{"max_slot_wal_keep_size", std::to_string(recommended_mb),
+                               fmt::format("'{}GB'", recommended / kGiB)};
   Remediation fix = parameter_remediation(facts, std::span(&change, 1), NeedsRestart::no);
-  fix.steps.insert(fix.steps.begin(),
-                   "Keep at least 100 GB for the slot (or -1, unlimited, while watching storage).");
-  return make_result(Status::warn,
-                     fmt::format("max_slot_wal_keep_size is {} MB: a slot that falls further "
-                                 "behind is invalidated and ClickPipes must resync",
-                                 *megabytes),
-                     {}, std::move(fix));
+  fix.steps.insert(
+      fix.steps.begin(),
+      rate.bytes_per_second
+          ? fmt::format("Keep at least {} GB for the slot: two days of this server's WAL (or the "
+                        "initial load, if longer), half as much again for the peaks (or -1, "
+                        "unlimited, while watching storage).",
+                        recommended / kGiB)
+          : std::string("Keep at least 100 GB for the slot (or -1, unlimited, while watching "
+                        "storage)."));
+  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
 }
 
 }  // namespace cdcpreflight::checks

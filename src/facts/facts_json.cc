@@ -81,7 +81,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConnectionFacts, connected, fail
                                                 sslmode, ssl_in_use, ssl_protocol, ssl_cipher)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Setting, value, unit, pending_restart)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerFacts, version_num, version, version_string,
-                                                aurora_version, rds, in_recovery, settings)
+                                                aurora_version, rds, in_recovery, settings,
+                                                wal_bytes_since_reset, seconds_since_wal_reset)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFacts, name, exists, can_login, superuser,
                                                 replication, bypass_rls, member_of_rds_replication,
                                                 member_of_rds_superuser, valid_until,
@@ -177,6 +178,10 @@ constexpr IntegerRange kIntegerRanges[] = {
     {"seconds_until_expiry", -kTimestampSpanSeconds, kTimestampSpanSeconds},
     // A table and its TOAST table.
     {"bytes", 0, kMaxTableBytes},
+    // pg_stat_wal.wal_bytes (numeric, a 64-bit counter) as a bigint, and
+    // now() - stats_reset, two timestamps of the server's clock.
+    {"wal_bytes_since_reset", 0, INT64_MAX},
+    {"seconds_since_wal_reset", -kTimestampSpanSeconds, kTimestampSpanSeconds},
     // pg_stat_activity.pid and pg_blocking_pids() are int4, positive but for a
     // prepared transaction in the way of the probe's slot, which
     // pg_blocking_pids() represents by a zero process ID.

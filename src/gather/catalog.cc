@@ -29,6 +29,12 @@ void read_server(const PGresult* server, const PGresult* settings, ServerFacts& 
     facts.settings["aurora.enhanced_logical_replication"] =
         Setting{row.text("aurora_enhanced_logical_replication"), "", false};
   }
+  if (!row.is_null("wal_bytes_since_reset")) {
+    facts.wal_bytes_since_reset = row.integer("wal_bytes_since_reset");
+  }
+  if (!row.is_null("seconds_since_wal_reset")) {
+    facts.seconds_since_wal_reset = row.integer("seconds_since_wal_reset");
+  }
   if (!row.is_null("rds_logical_replication")) {
     facts.settings["rds.logical_replication"] =
         Setting{row.text("rds_logical_replication"), "", false};
@@ -217,7 +223,7 @@ std::vector<GroupQueries> plan_catalog_round_trip(RoundTrip& trip, const GatherO
     trip.end_segment();
     groups.push_back(std::move(planned));
   };
-  add_group(FactGroup::server, {{queries::server(), {}}, {queries::settings(), {}}});
+  add_group(FactGroup::server, {{queries::server(version_num), {}}, {queries::settings(), {}}});
   add_group(FactGroup::role, {{queries::role(), {role}}});
   add_group(FactGroup::schemas, {{queries::schemas(), {role}}});
   add_group(FactGroup::tables, {{queries::tables(version_num), {role, publication}}});

@@ -45,8 +45,10 @@ inline constexpr const char* kCommit = "COMMIT";
 
 // One row: version_num, version, version_string (version()), in_recovery,
 // has_aurora_version, rds, rds_logical_replication and
-// aurora_enhanced_logical_replication (NULL unless the server defines them).
-[[nodiscard]] std::string server();
+// aurora_enhanced_logical_replication (NULL unless the server defines them),
+// wal_bytes_since_reset and seconds_since_wal_reset (pg_stat_wal, 14+; NULL
+// before).
+[[nodiscard]] std::string server(int server_version_num);
 
 // name, setting, unit, pending_restart of the settings the checks read.
 [[nodiscard]] std::string settings();

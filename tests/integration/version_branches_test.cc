@@ -7,6 +7,7 @@
 //     and publication.partitions (skips before)
 //   a partitioned table in a publication (else its leaves)    13+
 //   max_slot_wal_keep_size: settings.wal_retention            13+ (skips before)
+//   pg_stat_wal: the WAL write rate of settings.wal_retention  14+
 //   pg_replication_slots.wal_status: invalidated slots        13+
 //   pubtruncate                                               11+
 //   server.version                                            12+
@@ -410,6 +411,44 @@ TEST_F(VersionBranches, WalRetentionIsJudgedFrom13AndSkipsBefore) {
   (void)server().sql("ALTER SYSTEM SET max_slot_wal_keep_size = '100GB';");
   server().reload();
   expect_only(check_this_major(login), {});
+}
+
+// The WAL write rate settings.wal_retention judges by comes from pg_stat_wal
+// (14+): right after pg_stat_reset_shared('wal') it is too recent for a daily
+// rate, and the detail says so; on 13 there is no pg_stat_wal, and the detail
+// says that. Either way the guides' 100 GB rules, so 1 GB warns.
+TEST_F(VersionBranches, WalWriteRateComesFromPgStatWalFrom14) {
+  constexpr int kPgStatWal = 14;
+  const Login login = unpublished_login();
+  create_publication_for_all_tables(server(), login.dbname);
+  if (major_ < kSlotWalStatus) {
+    const ToolReport result = check_this_major(login);
+    EXPECT_EQ(check(result.report, "settings.wal_retention").value("status", ""), "skip")
+        << "no max_slot_wal_keep_size before 13";
+    return;
+  }
+  const AdminSqlOnExit reset(server(),
+                             "ALTER SYSTEM RESET max_slot_wal_keep_size;\n"
+                             "SELECT pg_reload_conf();");
+  (void)server().sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1GB';");
+  server().reload();
+  if (major_ >= kPgStatWal) {
+    (void)server().sql("SELECT pg_catalog.pg_stat_reset_shared('wal');");
+  }
+  const ToolReport small = check_this_major(login);
+  expect_only(small, {{"settings.wal_retention", "warn"}});
+  const nlohmann::json& retention = check(small.report, "settings.wal_retention");
+  const std::string text = check_text(retention);
+  if (major_ >= kPgStatWal) {
+    EXPECT_NE(text.find("the WAL write rate is unknown: pg_stat_wal was reset "), std::string::npos)
+        << retention.dump(2);
+    EXPECT_NE(text.find("too recent for a daily rate"), std::string::npos) << retention.dump(2);
+  } else {
+    EXPECT_NE(text.find("pg_stat_wal exists from PostgreSQL 14"), std::string::npos)
+        << retention.dump(2);
+  }
+  EXPECT_NE(text.find("the initial load copies "), std::string::npos) << retention.dump(2);
+  EXPECT_NE(text.find("100 GB"), std::string::npos) << retention.dump(2);
 }
 
 // 13+: a slot that fell further behind than max_slot_wal_keep_size is

@@ -175,6 +175,12 @@ class FactsBuilder {
     facts_.server.settings[name] = Setting{std::move(value), std::move(unit), false};
     return *this;
   }
+  // pg_stat_wal: `bytes` of WAL written in the `seconds` since its reset.
+  FactsBuilder& wal_written(std::int64_t bytes, std::int64_t seconds) {
+    facts_.server.wal_bytes_since_reset = bytes;
+    facts_.server.seconds_since_wal_reset = seconds;
+    return *this;
+  }
   FactsBuilder& pending_restart(const std::string& name) {
     facts_.server.settings.at(name).pending_restart = true;
     return *this;

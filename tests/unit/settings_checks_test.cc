@@ -412,6 +412,99 @@ TEST(WalRetention, OnPostgresqlTheFixIsAlterSystemAndAReload) {
                           "SELECT pg_reload_conf();"));
 }
 
+constexpr std::int64_t kGiB = 1024LL * 1024 * 1024;
+constexpr std::int64_t kDay = 86400;
+
+// Where pg_stat_wal cannot say (no reset time), the guides' 100 GB, and the
+// detail says why.
+TEST(WalRetention, WithoutAWriteRateTheDetailSaysWhyAndOneHundredGigabytesRules) {
+  const CheckResult result =
+      evaluate(kRetention, FactsBuilder().setting("max_slot_wal_keep_size", "1024", "MB").build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.details,
+              Contains(HasSubstr("the WAL write rate is unknown: pg_stat_wal has no reset time")));
+}
+
+TEST(WalRetention, BeforePostgresql14TheRateIsUnknownAndSaysWhy) {
+  const CheckResult result =
+      evaluate(kRetention, FactsBuilder()
+                               .version(130012)
+                               .setting("max_slot_wal_keep_size", "204800", "MB")
+                               .wal_written(kGiB, kDay)
+                               .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.details, Contains(HasSubstr("pg_stat_wal exists from PostgreSQL 14")));
+}
+
+TEST(WalRetention, AFreshStatisticsResetIsNoRate) {
+  const CheckResult result =
+      evaluate(kRetention, FactsBuilder()
+                               .setting("max_slot_wal_keep_size", "1024", "MB")
+                               .wal_written(100 * kGiB, 600)
+                               .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.details,
+              Contains(HasSubstr("pg_stat_wal was reset 10 minutes ago, too recent")));
+  EXPECT_THAT(remediation_text(result.remediation), HasSubstr("100 GB"));
+}
+
+// 6 GB a day: 20 GB holds more than three days, below the guides' 100 GB but
+// what ClickPipes asks for.
+TEST(WalRetention, ALimitHoldingTwoDaysOfTheMeasuredRatePassesBelowOneHundredGigabytes) {
+  const CheckResult result =
+      evaluate(kRetention, FactsBuilder()
+                               .setting("max_slot_wal_keep_size", "20480", "MB")
+                               .wal_written(24 * kGiB, 4 * kDay)
+                               .build());
+  EXPECT_EQ(result.status, Status::pass) << result.summary;
+  EXPECT_THAT(result.summary, HasSubstr("holds 3 days 8 hours of the WAL this server writes"));
+  EXPECT_THAT(result.details, Contains(HasSubstr("writes 6.0 GB of WAL a day")));
+  EXPECT_THAT(result.details, Contains(HasSubstr("over the 4 days since pg_stat_wal was reset")));
+}
+
+// 150 GB a day: 200 GB holds 32 hours; the fix asks for two days and half
+// again: 450 GB.
+TEST(WalRetention, ABusyServerWarnsAboveOneHundredGigabytesAndTheFixFollowsItsRate) {
+  const CheckResult result =
+      evaluate(kRetention, FactsBuilder()
+                               .setting("max_slot_wal_keep_size", "204800", "MB")
+                               .wal_written(300 * kGiB, 2 * kDay)
+                               .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("it holds 32 hours of the WAL this server writes"));
+  EXPECT_THAT(result.summary, HasSubstr("ClickPipes asks for two days"));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("Keep at least 450 GB"));
+  EXPECT_THAT(fix, HasSubstr("ParameterName=max_slot_wal_keep_size,ParameterValue=460800"));
+}
+
+// 5 TB of scoped tables at 20 MB/s is three days of copying: the limit must
+// hold the WAL of those three days, not two.
+TEST(WalRetention, AnInitialLoadLongerThanTwoDaysRaisesWhatTheLimitMustHold) {
+  const std::int64_t five_tb = 5 * 1024 * kGiB;
+  const CheckResult result = evaluate(
+      kRetention,
+      FactsBuilder()
+          .setting("max_slot_wal_keep_size", "25600", "MB")
+          .wal_written(10 * kGiB, kDay)
+          .change_table("public", "orders", [&](TableFacts& table) { table.bytes = five_tb; })
+          .build());
+  EXPECT_EQ(result.status, Status::warn);
+  EXPECT_THAT(result.summary, HasSubstr("holds 2 days 12 hours"));
+  EXPECT_THAT(result.summary, HasSubstr("less than the initial load takes (3 days)"));
+  EXPECT_THAT(result.details,
+              Contains(HasSubstr("the initial load copies 5.0 TB of scoped tables: about 3 days "
+                                 "at an assumed 20 MB/s")));
+}
+
+TEST(WalRetention, NoWalWrittenSinceTheResetPasses) {
+  const CheckResult result = evaluate(
+      kRetention,
+      FactsBuilder().setting("max_slot_wal_keep_size", "1", "MB").wal_written(0, kDay).build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_THAT(result.summary, HasSubstr("wrote no WAL"));
+}
+
 TEST(WalRetention, UnreadableValueIsAnError) {
   const CheckResult result =
       evaluate(kRetention, FactsBuilder().setting("max_slot_wal_keep_size", "big").build());
