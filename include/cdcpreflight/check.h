@@ -1,6 +1,7 @@
 // Checks: pure functions over Facts, registered in one static catalogue.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -84,5 +85,17 @@ struct CheckDefinition {
 // connected, for everything but `connection`; `error` when a needed fact group
 // could not be read.
 [[nodiscard]] std::vector<CheckResult> run_checks(const Facts& facts, const Scope& scope);
+
+// One fix for one parameter group: on Aurora and RDS, when the fixes of two or
+// more warning or failing checks set parameters, one fix sets them all (one
+// custom group if the attached one is default.*, one modify call carrying every
+// parameter, one reboot). Each of those checks' fixes then keeps its own steps
+// and points to it instead of repeating the group's steps and commands.
+struct ParameterGroupFix {
+  std::vector<std::string> checks;  // the ids whose parameters it sets, in report order
+  Remediation remediation;
+};
+[[nodiscard]] std::optional<ParameterGroupFix> combine_parameter_fixes(
+    const Facts& facts, std::vector<CheckResult>& results);
 
 }  // namespace cdcpreflight

@@ -75,6 +75,9 @@ struct Report {
   ReportScope scope;
   ReportSummary summary;
   std::vector<ReportedCheck> checks;
+  // Aurora and RDS: the one fix for every parameter the checks' fixes set,
+  // when two or more do (combine_parameter_fixes).
+  std::optional<ParameterGroupFix> parameter_group;
 };
 
 // The results with their group and effect.

@@ -1,7 +1,11 @@
 #include "remediation/parameters.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 
+#include "cdcpreflight/check.h"
 #include "cdcpreflight/endpoint.h"
 #include "cdcpreflight/sql_quote.h"
 #include "remediation/docs.h"
@@ -105,6 +109,7 @@ Remediation aurora_remediation(const Facts& facts, std::span<const ParameterChan
     fix.commands.push_back(std::move(command));
   }
   fix.docs = kAuroraSetupDocs;
+  fix.parameters.assign(changes.begin(), changes.end());
   return fix;
 }
 
@@ -136,6 +141,7 @@ Remediation rds_remediation(const Facts& facts, std::span<const ParameterChange>
       rds_reboot_command(target),
   };
   fix.docs = kRdsSetupDocs;
+  fix.parameters.assign(changes.begin(), changes.end());
   return fix;
 }
 
@@ -192,6 +198,66 @@ Remediation parameter_remediation(const Facts& facts, std::span<const ParameterC
       return postgres_remediation(changes, restart);
   }
   return postgres_remediation(changes, restart);
+}
+
+namespace {
+
+// Removes from `entries` every entry of `own`.
+void remove_each(std::vector<std::string>& entries, const std::vector<std::string>& own) {
+  std::erase_if(entries, [&](const std::string& entry) {
+    return std::find(own.begin(), own.end(), entry) != own.end();
+  });
+}
+
+}  // namespace
+
+std::optional<ParameterGroupFix> combine_parameter_fixes(const Facts& facts,
+                                                         std::vector<CheckResult>& results) {
+  if (platform_of(facts.server) == Platform::postgresql) {
+    return std::nullopt;
+  }
+  std::vector<CheckResult*> parts;
+  for (CheckResult& result : results) {
+    if ((result.status == Status::warn || result.status == Status::fail) &&
+        !result.remediation.parameters.empty()) {
+      parts.push_back(&result);
+    }
+  }
+  if (parts.size() < 2) {
+    return std::nullopt;
+  }
+  ParameterGroupFix combined;
+  std::vector<ParameterChange> all;
+  for (const CheckResult* part : parts) {
+    combined.checks.push_back(part->id);
+    for (const ParameterChange& change : part->remediation.parameters) {
+      const bool known = std::any_of(all.begin(), all.end(), [&](const ParameterChange& seen) {
+        return seen.name == change.name;
+      });
+      if (!known) {
+        all.push_back(change);
+      }
+    }
+  }
+  combined.remediation = parameter_remediation(facts, all, NeedsRestart::yes);
+  for (CheckResult* part : parts) {
+    Remediation& fix = part->remediation;
+    const Remediation own = parameter_remediation(facts, fix.parameters, NeedsRestart::yes);
+    remove_each(fix.steps, own.steps);
+    remove_each(fix.commands, own.commands);
+    std::string others;
+    for (const std::string& id : combined.checks) {
+      if (id != part->id) {
+        others += (others.empty() ? "" : ", ") + id;
+      }
+    }
+    fix.steps.push_back(fmt::format(
+        "Set {} in the one parameter-group fix of this report, with what {} needs: one group, "
+        "one modify call, one reboot (\"One parameter-group fix\" after the checks; "
+        "parameter_group in --format json).",
+        settings_list(fix.parameters), others));
+  }
+  return combined;
 }
 
 }  // namespace cdcpreflight

@@ -12,12 +12,6 @@
 
 namespace cdcpreflight {
 
-struct ParameterChange {
-  std::string name;
-  std::string value;      // as the parameter group takes it (e.g. "1" for rds.logical_replication)
-  std::string sql_value;  // as ALTER SYSTEM takes it, already a safe literal ("'logical'", "0")
-};
-
 // What the host name reveals of the cluster or instance, else <placeholders>.
 struct AwsTarget {
   std::string cluster = "<cluster-id>";

@@ -17,6 +17,10 @@ nlohmann::ordered_json report_to_json(const Report& report) {
   for (const TableSize& size : report.scope.largest) {
     largest.push_back({{"table", size.table}, {"bytes", size.bytes}});
   }
+  const auto remediation = [](const Remediation& fix) {
+    return json{
+        {"sql", fix.sql}, {"steps", fix.steps}, {"commands", fix.commands}, {"docs", fix.docs}};
+  };
   json checks = json::array();
   for (const CheckResult& check : report.checks) {
     checks.push_back({
@@ -25,12 +29,18 @@ nlohmann::ordered_json report_to_json(const Report& report) {
         {"status", to_string(check.status)},
         {"summary", check.summary},
         {"details", check.details},
-        {"remediation",
-         {{"sql", check.remediation.sql},
-          {"steps", check.remediation.steps},
-          {"commands", check.remediation.commands},
-          {"docs", check.remediation.docs}}},
+        {"remediation", remediation(check.remediation)},
     });
+  }
+  json parameter_group = nullptr;
+  if (report.parameter_group) {
+    json parameters = json::array();
+    for (const ParameterChange& change : report.parameter_group->remediation.parameters) {
+      parameters.push_back({{"name", change.name}, {"value", change.value}});
+    }
+    parameter_group = {{"checks", report.parameter_group->checks},
+                       {"parameters", parameters},
+                       {"remediation", remediation(report.parameter_group->remediation)}};
   }
   return json{
       {"schema_version", kReportSchemaVersion},
@@ -63,6 +73,7 @@ nlohmann::ordered_json report_to_json(const Report& report) {
         {"skip", report.summary.skip},
         {"error", report.summary.error}}},
       {"checks", checks},
+      {"parameter_group", parameter_group},
   };
 }
 

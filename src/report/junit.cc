@@ -49,12 +49,8 @@ std::string xml(std::string_view raw, In in = In::text) {
   return out;
 }
 
-std::string body(const CheckResult& check) {
-  std::string text = check.summary + "\n";
-  for (const std::string& detail : check.details) {
-    text += "  " + detail + "\n";
-  }
-  const Remediation& fix = check.remediation;
+std::string fix_text(const Remediation& fix) {
+  std::string text;
   if (!fix.empty()) {
     text += "Fix:\n";
   }
@@ -70,7 +66,15 @@ std::string body(const CheckResult& check) {
   if (!fix.docs.empty()) {
     text += "  Docs: " + fix.docs + "\n";
   }
-  return xml(text);
+  return text;
+}
+
+std::string body(const CheckResult& check) {
+  std::string text = check.summary + "\n";
+  for (const std::string& detail : check.details) {
+    text += "  " + detail + "\n";
+  }
+  return xml(text + fix_text(check.remediation));
 }
 
 }  // namespace
@@ -131,6 +135,15 @@ std::string render_junit(const Report& report) {
       xml(report.target.host + "/" + report.target.dbname, In::attribute),
       xml(report.generated_at, In::attribute));
   out += cases;
+  if (report.parameter_group) {
+    std::string ids;
+    for (const std::string& id : report.parameter_group->checks) {
+      ids += (ids.empty() ? "" : ", ") + id;
+    }
+    out += fmt::format("    <system-out>{}</system-out>\n",
+                       xml("One parameter-group fix for " + ids + "\n" +
+                           fix_text(report.parameter_group->remediation)));
+  }
   out += "  </testsuite>\n</testsuites>\n";
   return out;
 }

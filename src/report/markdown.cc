@@ -105,6 +105,24 @@ const char* mark(Status status) {
   return "";
 }
 
+void render_fix(const Remediation& fix, std::string& out) {
+  for (const std::string& step : capped(fix.steps, kMoreSteps)) {
+    out += fmt::format("\n- {}", prose(step));
+  }
+  if (!fix.steps.empty()) {
+    out += "\n";
+  }
+  if (!fix.sql.empty()) {
+    out += "\n" + fenced(capped(fix.sql, kMoreStatements, "-- "), "sql");
+  }
+  if (!fix.commands.empty()) {
+    out += "\n" + fenced(capped(fix.commands, kMoreCommands, "# "), "sh");
+  }
+  if (!fix.docs.empty()) {
+    out += fmt::format("\nDocs: {}\n", printable(fix.docs));
+  }
+}
+
 }  // namespace
 
 std::string render_markdown(const Report& report) {
@@ -133,22 +151,15 @@ std::string render_markdown(const Report& report) {
     if (!check.details.empty()) {
       out += "\n" + fenced(capped(check.details, kMoreDetails), "");
     }
-    const Remediation& fix = check.remediation;
-    for (const std::string& step : capped(fix.steps, kMoreSteps)) {
-      out += fmt::format("\n- {}", prose(step));
+    render_fix(check.remediation, out);
+  }
+  if (report.parameter_group) {
+    std::string ids;
+    for (const std::string& id : report.parameter_group->checks) {
+      ids += (ids.empty() ? "" : ", ") + code_span(id);
     }
-    if (!fix.steps.empty()) {
-      out += "\n";
-    }
-    if (!fix.sql.empty()) {
-      out += "\n" + fenced(capped(fix.sql, kMoreStatements, "-- "), "sql");
-    }
-    if (!fix.commands.empty()) {
-      out += "\n" + fenced(capped(fix.commands, kMoreCommands, "# "), "sh");
-    }
-    if (!fix.docs.empty()) {
-      out += fmt::format("\nDocs: {}\n", printable(fix.docs));
-    }
+    out += fmt::format("\n### One parameter-group fix\n\nFor {}.\n", ids);
+    render_fix(report.parameter_group->remediation, out);
   }
   return out;
 }

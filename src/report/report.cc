@@ -149,6 +149,7 @@ Report build_report(const Facts& facts, const Scope& scope, std::vector<CheckRes
   report.generated_at = facts.gathered_at;
   report.target = make_target(facts);
   report.scope = make_scope(facts, scope);
+  report.parameter_group = combine_parameter_fixes(facts, results);
   report.checks = judge(std::move(results), strict);
   report.summary = summarize(report.checks);
   return report;

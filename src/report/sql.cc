@@ -74,6 +74,20 @@ std::string render_sql(const Report& report) {
       out += emitted.insert(sql).second ? statement(sql) : commented(sql, "already above: ");
     }
   }
+  if (report.parameter_group) {
+    std::string ids;
+    for (const std::string& id : report.parameter_group->checks) {
+      ids += (ids.empty() ? "" : ", ") + id;
+    }
+    const Remediation& fix = report.parameter_group->remediation;
+    out += "\n" + commented(ids, "one parameter-group fix for ");
+    for (const std::string& step : fix.steps) {
+      out += commented(step, "step: ");
+    }
+    for (const std::string& command : fix.commands) {
+      out += commented(command, "$ ");
+    }
+  }
   if (!any) {
     out += "\n-- Nothing to fix.\n";
   }

@@ -166,6 +166,14 @@ std::string render_text(const Report& report, Color color) {
       }
     }
   }
+  if (report.parameter_group) {
+    std::string ids;
+    for (const std::string& id : report.parameter_group->checks) {
+      ids += (ids.empty() ? "" : ", ") + id;
+    }
+    out += "\n" + painter.bold("One parameter-group fix") + printable(" for " + ids) + "\n";
+    render_fix(report.parameter_group->remediation, painter, out);
+  }
   const ReportSummary& summary = report.summary;
   const std::string verdict =
       summary.ready ? painter.paint("1;32", "Ready") : painter.paint("1;31", "Not ready");

@@ -57,13 +57,28 @@ TEST_F(FreshAurora, DefaultClusterIsNotReadyWithEachMissingStepFailing) {
   EXPECT_EQ(field(result.report, "/summary/fail"), failing);
 }
 
+// A fresh cluster needs two parameters of its DB cluster parameter group
+// changed: one fix carries both (one custom group, one modify call, one
+// reboot), and each failing check points to it.
 TEST_F(FreshAurora, LogicalReplicationFixIsTheClusterParameterGroupAndAReboot) {
   const Login login = bare_login();
   const ToolReport result = check_as(login);
   const nlohmann::json& setting = check(result.report, "settings.logical_replication");
 
   EXPECT_EQ(setting.value("status", ""), "fail") << setting.dump(2);
-  const std::string text = check_text(setting);
+  EXPECT_NE(check_text(setting).find("in the one parameter-group fix of this report"),
+            std::string::npos)
+      << setting.dump(2);
+  ASSERT_TRUE(result.report.contains("parameter_group")) << describe_result(result.run);
+  const nlohmann::json& group = result.report["parameter_group"];
+  ASSERT_TRUE(group.is_object()) << describe_result(result.run);
+  EXPECT_EQ(group.value("checks", nlohmann::json::array()),
+            nlohmann::json({"settings.logical_replication", "settings.wal_sender_timeout"}));
+  const std::string text = check_text(group);
+  EXPECT_NE(text.find("ParameterName=rds.logical_replication,ParameterValue=1"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ParameterName=wal_sender_timeout,ParameterValue=0"), std::string::npos)
+      << text;
   EXPECT_TRUE(contains_ignoring_case(text, "DB cluster parameter group")) << text;
   EXPECT_TRUE(contains_ignoring_case(text, "reboot")) << text;
   EXPECT_TRUE(contains_ignoring_case(text, "rds.logical_replication")) << text;
