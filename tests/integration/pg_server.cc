@@ -322,7 +322,11 @@ std::vector<std::string> PgServer::make_certificates() {
   run_checked(as_server_account(request), options);
   {
     std::ofstream extensions(tls + "/server.ext", std::ios::trunc);
-    extensions << "subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1\n"
+    // And, as Amazon's certificates name an Aurora cluster's endpoints, the
+    // endpoints of the cluster the tests name (kAuroraClusterDomain).
+    extensions << "subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1, DNS:*."
+               << kAuroraClusterDomain
+               << "\n"
                   "basicConstraints = CA:FALSE\n"
                   "extendedKeyUsage = serverAuth\n";
   }

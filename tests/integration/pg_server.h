@@ -13,6 +13,12 @@
 
 namespace cdcpreflight::integration {
 
+// The cluster whose writer endpoint (mydb.<this>) the server's certificate also
+// names, as Amazon's certificate names every endpoint of a cluster (*.<this>):
+// reached with hostaddr=127.0.0.1, it verifies with sslmode=verify-full.
+inline constexpr const char* kAuroraClusterDomain =
+    "cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com";
+
 // What the server pretends to be. Aurora: roles rds_replication/rds_superuser and
 // pg_catalog.aurora_version(); RDS: the same roles and rds.extensions set, no
 // aurora_version(). Both start with rds.logical_replication = off, as a fresh

@@ -72,6 +72,33 @@ TEST_F(ReadyAurora, CompletedSetupGuideIsReadyWithEveryCheckPassing) {
   EXPECT_NE(replication.find("IDENTIFY_SYSTEM"), std::string::npos) << replication;
 }
 
+// The Aurora guide exactly: the role it creates (rds_replication, no
+// pg_read_all_stats), keys on every table, the grants, the default privileges,
+// the publication and the parameters; reached as ClickPipes reaches it, through
+// the cluster's writer endpoint name over verify-full TLS (the server's
+// certificate names *.<cluster domain>, as Amazon's does): ready with --strict,
+// nothing to warn about.
+TEST_F(ReadyAurora, GuideExactDatabaseThroughTheClusterWriterOverVerifyFullIsStrictReady) {
+  create_login_role(server(), test_slug(), ReplicationGrant::granted, StatsGrant::missing);
+  create_ready_database(server(), test_slug(), test_slug());
+  const std::string host = std::string("mydb.") + kAuroraClusterDomain;
+  const std::string conninfo = "host=" + host +
+                               " hostaddr=127.0.0.1 port=" + std::to_string(server().port()) +
+                               " user=" + test_slug() + " dbname=" + test_slug() +
+                               " sslmode=verify-full sslrootcert=" + server().ca_file();
+  const ProcessResult run = run_tool({"--dbname", conninfo, "--strict", "--format", "json"},
+                                     {{"PGPASSWORD", std::string(kRolePassword)}});
+  const nlohmann::json report = parse_report(run);
+  EXPECT_EQ(run.exit_code, 0) << describe_result(run);
+  EXPECT_EQ(field(report, "/target/host"), host);
+  EXPECT_EQ(field(report, "/target/endpoint_kind"), "cluster-writer");
+  EXPECT_EQ(statuses(report), all_pass_except(report, {}));
+  EXPECT_EQ(field(report, "/summary/warn"), 0);
+  EXPECT_EQ(field(report, "/summary/error"), 0);
+  const std::string tls = check(report, "connection.tls").value("summary", "");
+  EXPECT_NE(tls.find("sslmode=verify-full"), std::string::npos) << tls;
+}
+
 // The least-privilege setup of the guide (no pg_read_all_stats): the role cannot
 // see other roles' sessions, but pg_locks shows that none of them holds a
 // transaction id, so nothing is in the way and the database is ready with
