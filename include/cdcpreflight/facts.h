@@ -153,6 +153,8 @@ struct PreparedTransaction {
 
 // The name of every temporary slot the --deep probe creates starts so.
 inline constexpr std::string_view kProbeSlotPrefix = "cdc_preflight_probe_";
+// The name of every slot ClickPipes creates starts so (peerflow_slot_<pipe>).
+inline constexpr std::string_view kClickPipesSlotPrefix = "peerflow_slot_";
 
 struct ReplicationSlotFacts {
   std::string name;

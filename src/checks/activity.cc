@@ -104,8 +104,15 @@ CheckResult long_transactions(const Facts& facts, const Scope& scope) {
 CheckResult inactive_slots(const Facts& facts, const Scope& /*scope*/) {
   std::vector<std::string> details;
   Remediation fix;
+  std::size_t clickpipes = 0;
   for (const ReplicationSlotFacts& slot : facts.activity.slots) {
     const bool lost = slot.wal_status == "lost";
+    // A ClickPipes slot is slots.clickpipes' to judge: dropping it breaks a
+    // pipe that is only paused.
+    if (slot.name.starts_with(kClickPipesSlotPrefix)) {
+      ++clickpipes;
+      continue;
+    }
     if ((slot.active || slot.temporary) && !lost) {
       continue;
     }
@@ -120,8 +127,13 @@ CheckResult inactive_slots(const Facts& facts, const Scope& /*scope*/) {
                     quote_literal(slot.name)));
   }
   if (details.empty()) {
-    return make_result(Status::pass, fmt::format("no inactive replication slot ({} in all)",
-                                                 facts.activity.slots.size()));
+    return make_result(
+        Status::pass,
+        clickpipes == 0
+            ? fmt::format("no inactive replication slot ({} in all)", facts.activity.slots.size())
+            : fmt::format("no inactive replication slot ({} in all; slots.clickpipes judges the "
+                          "{} of ClickPipes)",
+                          facts.activity.slots.size(), clickpipes));
   }
   fix.docs = kReplicationSlotsDocs;
   std::string summary =

@@ -19,7 +19,6 @@ namespace cdcpreflight::checks {
 
 namespace {
 
-constexpr std::string_view kSlotPrefix = "peerflow_slot_";
 constexpr std::string_view kPublicationPrefix = "peerflow_pub_";
 
 // Near invalidation: less than a fifth of max_slot_wal_keep_size left before
@@ -46,11 +45,11 @@ CheckResult clickpipes_slots(const Facts& facts, const Scope& /*scope*/) {
   std::vector<std::string> healthy;
   Remediation fix;
   for (const ReplicationSlotFacts& slot : facts.activity.slots) {
-    if (!slot.name.starts_with(kSlotPrefix)) {
+    if (!slot.name.starts_with(kClickPipesSlotPrefix)) {
       continue;
     }
     const std::string name = display_identifier(slot.name);
-    const std::string pipe = slot.name.substr(kSlotPrefix.size());
+    const std::string pipe = slot.name.substr(kClickPipesSlotPrefix.size());
     const std::string retained =
         slot.retained_bytes ? fmt::format(", retains {} of WAL", pretty_bytes(*slot.retained_bytes))
                             : "";

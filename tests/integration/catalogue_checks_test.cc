@@ -349,6 +349,47 @@ TEST_F(CatalogueChecks, InactiveSlotHoldingWalWarnsAndItsDropFixesIt) {
   EXPECT_EQ(server().sql("SELECT count(*) FROM pg_replication_slots;"), "0\n");
 }
 
+// --- slots.clickpipes ------------------------------------------------------
+
+// The slot and publication ClickPipes creates for a pipe (peerflow_slot_<pipe>,
+// peerflow_pub_<pipe>), made as PeerDB makes them: inactive (the pipe paused),
+// slots.clickpipes warns and slots.inactive leaves it alone; a ClickPipes slot
+// in another database than the one checked fails; none at all skips.
+TEST_F(CatalogueChecks, ClickPipesSlotsAreJudgedInactiveOrInAnotherDatabase) {
+  const Login login = ready_login();
+  expect_statuses(check_as(login), {});  // slots.clickpipes: skip
+  EXPECT_EQ(status_of(check_as(login).report, "slots.clickpipes"), "skip");
+  const AdminSqlOnExit drop(server(),
+                            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots\n"
+                            "  WHERE slot_name LIKE 'peerflow\\_slot\\_%';");
+  (void)server().sql(
+      "CREATE PUBLICATION peerflow_pub_orders_pipe FOR TABLE app.orders;\n"
+      "SELECT pg_create_logical_replication_slot('peerflow_slot_orders_pipe', 'pgoutput');",
+      login.dbname);
+
+  const ToolReport paused = check_as(login);
+  expect_statuses(paused, {{"slots.clickpipes", "warn"}});
+  const nlohmann::json& pipes = check(paused.report, "slots.clickpipes");
+  EXPECT_NE(pipes.value("summary", "").find("peerflow_slot_orders_pipe: inactive"),
+            std::string::npos)
+      << pipes.dump(2);
+  EXPECT_NE(check_text(pipes).find("SELECT pg_drop_replication_slot('peerflow_slot_orders_pipe');"),
+            std::string::npos)
+      << pipes.dump(2);
+  EXPECT_NE(check(paused.report, "slots.inactive").value("summary", "").find("slots.clickpipes"),
+            std::string::npos);
+
+  (void)server().sql(
+      "SELECT pg_create_logical_replication_slot('peerflow_slot_elsewhere', 'pgoutput');");
+  const ToolReport elsewhere = check_as(login);
+  expect_statuses(elsewhere, {{"slots.clickpipes", "fail"}});
+  const nlohmann::json& failed = check(elsewhere.report, "slots.clickpipes");
+  EXPECT_NE(
+      check_text(failed).find("peerflow_slot_elsewhere: in database postgres, not " + login.dbname),
+      std::string::npos)
+      << failed.dump(2);
+}
+
 // --- activity.long_transactions --------------------------------------------
 
 // With --long-tx-minutes 0 every open transaction is reported: one held by

@@ -1,6 +1,6 @@
 // Server-wide setups the complete catalogue judges, each on a server of its
-// own: a full replication slot table, pg_hba.conf without a replication line,
-// a server without TLS.
+// own: a full replication slot table, a single WAL sender, pg_hba.conf without a
+// replication line, a server without TLS.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -87,6 +87,26 @@ TEST_F(ServerSetups, FullSlotTableFailsReplicationCapacityAndOneFreeSlotWarns) {
   const ToolReport free = check_as(login());
   EXPECT_EQ(free.run.exit_code, 0) << describe_result(free.run);
   EXPECT_EQ(statuses(free.report), all_pass_except(free.report, {}));
+}
+
+// PeerDB refuses a source with max_wal_senders below 2: with 1, the one WAL
+// sender is all there is (the tool's own replication connection takes it for
+// a moment and still answers), and settings.replication_capacity fails saying
+// so; the parameter's fix follows the platform.
+TEST_F(ServerSetups, OneWalSenderFailsReplicationCapacityAsClickPipesRefusesIt) {
+  PgServerOptions options = ready_aurora();
+  options.conf_lines.emplace_back("max_wal_senders = 1");
+  start(options);
+  const ToolReport result = check_as(login());
+  EXPECT_EQ(result.run.exit_code, 1) << describe_result(result.run);
+  EXPECT_EQ(statuses(result.report),
+            all_pass_except(result.report, {{"settings.replication_capacity", "fail"}}));
+  const nlohmann::json& capacity = check(result.report, "settings.replication_capacity");
+  EXPECT_NE(capacity.value("summary", "").find("max_wal_senders is 1: ClickPipes needs at least 2"),
+            std::string::npos)
+      << capacity.dump(2);
+  EXPECT_NE(check_text(capacity).find("ParameterName=max_wal_senders"), std::string::npos)
+      << capacity.dump(2);
 }
 
 // pg_hba.conf without any `replication` line: the keyword `replication` matches

@@ -188,6 +188,19 @@ TEST(InactiveSlots, AnInactiveLogicalSlotWarnsWithEverythingAboutItAndTheDrop) {
   EXPECT_THAT(result.remediation.sql, IsEmpty());
 }
 
+// An inactive ClickPipes slot is slots.clickpipes' to judge (its pipe may be
+// paused): slots.inactive neither warns about it nor proposes dropping it.
+TEST(InactiveSlots, AnInactiveClickPipesSlotIsLeftToSlotsClickpipes) {
+  const CheckResult result = evaluate(
+      kSlots, FactsBuilder()
+                  .slot("peerflow_slot_orders", [](ReplicationSlotFacts& s) { s.active = false; })
+                  .build());
+  EXPECT_EQ(result.status, Status::pass);
+  EXPECT_EQ(result.summary,
+            "no inactive replication slot (1 in all; slots.clickpipes judges the 1 of ClickPipes)");
+  EXPECT_THAT(result.remediation.steps, IsEmpty());
+}
+
 TEST(InactiveSlots, AnInactivePhysicalSlotWarnsWithoutPluginOrDatabase) {
   const CheckResult result = evaluate(kSlots, FactsBuilder()
                                                   .slot("standby_1",
