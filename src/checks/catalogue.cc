@@ -242,8 +242,9 @@ const std::vector<CheckDefinition>& definitions() {
        .evaluate = checks::long_transactions},
       {.id = "slots.inactive",
        .title = "No inactive or invalidated replication slot",
-       .why = "An inactive slot retains WAL (disk) and takes a place ClickPipes may need.",
-       .warns = "a slot is inactive or invalidated (wal_status lost)",
+       .why = "An inactive slot retains WAL (disk) and takes a place ClickPipes may need. "
+              "ClickPipes' own slots (peerflow_slot_*) are left to slots.clickpipes.",
+       .warns = "a slot other than ClickPipes' is inactive or invalidated (wal_status lost)",
        .fails = "",
        .needs = {activity},
        .evaluate = checks::inactive_slots},
