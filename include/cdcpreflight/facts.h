@@ -113,6 +113,9 @@ struct TableFacts {
   // A value of it can be stored out of line (TOAST): a column of a variable-length
   // type whose storage is not plain, unbounded or in a row that can reach the
   // TOAST threshold (not numeric(p, s), a short varchar(n), fixed-width types).
+  // PostgreSQL gives a table a TOAST relation by that same rule: gather reads
+  // the columns where the TOAST relation holds data, and takes the relation's
+  // existence elsewhere.
   bool has_toastable_columns = false;
   // Evidence that values are stored out of line: its TOAST relation holds data
   // (pages or tuples as of the last VACUUM, or rows in the statistics).

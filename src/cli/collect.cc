@@ -50,9 +50,9 @@ class CollectCommand : public Command {
     const Facts snapshot = options_.redact ? redact(*facts) : *facts;
     // DEL, C1 controls and the like written \uXXXX: nothing raw for a terminal
     // or an editor that shows the file.
-    const std::string written = escape_hidden_in_json(nlohmann::json(snapshot).dump(
-                                    2, ' ', false, nlohmann::json::error_handler_t::replace)) +
-                                "\n";
+    std::string written = escape_hidden_in_json(
+        nlohmann::json(snapshot).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    written += '\n';
     if (!write_output(options_.output, file, written)) {
       return ExitCode::usage;
     }

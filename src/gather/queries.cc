@@ -87,47 +87,62 @@ std::string schemas() {
 
 namespace {
 
-// Per table, from its columns: `varlena` and `unbounded` or `widest` tell whether a value of it can
-// be stored out of line (TOAST): a column of a variable-length type whose storage is not plain, and
-// either of a type without a bound (text, bytea, jsonb, an unconstrained numeric or varchar,
-// arrays, …) or in a row whose widest possible form reaches the TOAST threshold (a quarter of a
-// block, less the headers: varchar(n) and char(n) count n characters of the database encoding's
-// longest, numeric(p, s) its digits, bit(n) its bits); and from PostgreSQL 12
-// the stored generated columns, which pgoutput leaves out unless the publication
-// says otherwise (PostgreSQL 18), and from 18 the virtual ones, which it never
-// sends (JSON arrays of names).
-// `gen_key`: the tables whose primary key or replica identity index holds one.
-std::string column_ctes(int server_version_num) {
-  const bool generated = server_version_num >= 120000;
+// From PostgreSQL 12, the generated columns (stored; from 18 virtual ones
+// too), found through pg_attrdef, which holds their expressions: pgoutput
+// leaves the stored ones out unless the publication says otherwise (18), and
+// never sends the virtual ones (`gens`: JSON arrays of names per table);
+// `gen_key`: the tables whose primary key or replica identity index holds a
+// stored one. pg_attrdef has a row per column with a default, far fewer than
+// pg_attribute's, which is read per table only where it must be (below).
+std::string generated_ctes(int server_version_num) {
+  if (server_version_num < 120000) {
+    return " gens AS (SELECT NULL::pg_catalog.oid AS attrelid, '[]'::pg_catalog.text AS generated,"
+           "  '[]'::pg_catalog.text AS virtual WHERE false),"
+           " gen_key AS (SELECT NULL::pg_catalog.oid AS indrelid WHERE false),";
+  }
   return fmt::format(
-      " cols AS (SELECT a.attrelid,"
-      "  pg_catalog.bool_or(a.attlen = -1 AND a.attstorage <> 'p') AS varlena,"
-      "  pg_catalog.bool_or(a.attlen = -1 AND a.attstorage <> 'p' AND NOT ("
-      "   (a.atttypid IN (1042, 1043, 1700) AND a.atttypmod > 4)"
-      "   OR (a.atttypid IN (1560, 1562) AND a.atttypmod > 0))) AS unbounded,"
-      "  pg_catalog.sum(CASE WHEN a.attlen > 0 THEN a.attlen"
-      "   WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4 THEN (a.atttypmod - 4)"
-      "    * pg_catalog.pg_encoding_max_length(pg_catalog.pg_char_to_encoding("
-      "    pg_catalog.getdatabaseencoding())) + 4"
-      "   WHEN a.atttypid = 1700 AND a.atttypmod > 4 THEN ((a.atttypmod - 4) >> 16) / 2 + 12"
-      "   WHEN a.atttypid IN (1560, 1562) AND a.atttypmod > 0 THEN a.atttypmod / 8 + 12"
-      "   ELSE 0 END) AS widest,"
-      "  {0} AS generated, {2} AS virtual"
-      "  FROM pg_catalog.pg_attribute a WHERE a.attnum > 0 AND NOT a.attisdropped"
-      "  GROUP BY a.attrelid),"
-      " gen_key AS ({1}),",
-      generated ? "coalesce(pg_catalog.json_agg(a.attname ORDER BY a.attnum)"
-                  " FILTER (WHERE a.attgenerated = 's'), '[]')::pg_catalog.text"
-                : "'[]'::pg_catalog.text",
-      generated ? "SELECT i.indrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a"
-                  " ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::pg_catalog.int2[])"
-                  " WHERE (i.indisprimary OR i.indisreplident) AND a.attgenerated = 's'"
-                  " GROUP BY i.indrelid"
-                : "SELECT NULL::pg_catalog.oid AS indrelid WHERE false",
-      server_version_num >= 180000 ? "coalesce(pg_catalog.json_agg(a.attname ORDER BY a.attnum)"
-                                     " FILTER (WHERE a.attgenerated = 'v'), '[]')::pg_catalog.text"
-                                   : "'[]'::pg_catalog.text");
+      " gen AS (SELECT a.attrelid, a.attnum, a.attname, a.attgenerated"
+      "  FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a"
+      "  ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
+      "  WHERE a.attgenerated <> '' AND NOT a.attisdropped),"
+      " gens AS (SELECT attrelid,"
+      "  coalesce(pg_catalog.json_agg(attname ORDER BY attnum) FILTER (WHERE attgenerated = 's'),"
+      "  '[]')::pg_catalog.text AS generated, {} AS virtual FROM gen GROUP BY attrelid),"
+      " gen_key AS (SELECT i.indrelid FROM pg_catalog.pg_index i JOIN gen"
+      "  ON gen.attrelid = i.indrelid AND gen.attnum = ANY (i.indkey::pg_catalog.int2[])"
+      "  WHERE (i.indisprimary OR i.indisreplident) AND gen.attgenerated = 's'"
+      "  GROUP BY i.indrelid),",
+      server_version_num >= 180000
+          ? "coalesce(pg_catalog.json_agg(attname ORDER BY attnum) FILTER (WHERE attgenerated ="
+            " 'v'), '[]')::pg_catalog.text"
+          : "'[]'::pg_catalog.text");
 }
+
+// Whether a value of the table `t.relid` can be stored out of line (TOAST): a
+// column of a variable-length type whose storage is not plain, and either of a
+// type without a bound (text, bytea, jsonb, an unconstrained numeric or
+// varchar, arrays, …) or in a row whose widest possible form reaches the TOAST
+// threshold (a quarter of a block, less the headers: varchar(n) and char(n)
+// count n characters of the database encoding's longest, numeric(p, s) its
+// digits, bit(n) its bits). That is the rule by which PostgreSQL gives a table
+// a TOAST relation (needs_toast_table), so a table without one cannot; the
+// columns are read only for a table whose TOAST relation holds data, where the
+// answer makes a warning (a column dropped or changed since may have left a
+// TOAST relation behind).
+constexpr const char* kToastableColumns =
+    "(SELECT pg_catalog.bool_or(a.attlen = -1 AND a.attstorage <> 'p')"
+    "  AND (pg_catalog.bool_or(a.attlen = -1 AND a.attstorage <> 'p' AND NOT ("
+    "   (a.atttypid IN (1042, 1043, 1700) AND a.atttypmod > 4)"
+    "   OR (a.atttypid IN (1560, 1562) AND a.atttypmod > 0)))"
+    "  OR pg_catalog.sum(CASE WHEN a.attlen > 0 THEN a.attlen"
+    "   WHEN a.atttypid IN (1042, 1043) AND a.atttypmod > 4 THEN (a.atttypmod - 4)"
+    "    * pg_catalog.pg_encoding_max_length(pg_catalog.pg_char_to_encoding("
+    "    pg_catalog.getdatabaseencoding())) + 4"
+    "   WHEN a.atttypid = 1700 AND a.atttypmod > 4 THEN ((a.atttypmod - 4) >> 16) / 2 + 12"
+    "   WHEN a.atttypid IN (1560, 1562) AND a.atttypmod > 0 THEN a.atttypmod / 8 + 12"
+    "   ELSE 0 END) >= pg_catalog.current_setting('block_size')::pg_catalog.int4 / 4 - 64)"
+    "  FROM pg_catalog.pg_attribute a"
+    "  WHERE a.attrelid = t.relid AND a.attnum > 0 AND NOT a.attisdropped)";
 
 }  // namespace
 
@@ -152,7 +167,11 @@ std::string tables(int server_version_num) {
       "t.relid),"
       " idx AS (SELECT indrelid, pg_catalog.bool_or(indisprimary) AS pk,"
       " pg_catalog.bool_or(indisreplident) AS ri"
-      "  FROM pg_catalog.pg_index GROUP BY indrelid),"
+      "  FROM pg_catalog.pg_index WHERE indisprimary OR indisreplident GROUP BY indrelid),"
+      // The TOAST relations, hashed once: looked up one by one (a nested loop
+      // over pg_class, which the planner prefers) they cost more than all of
+      // pg_class read again. MATERIALIZED is 12+; CTEs always are before.
+      " tc AS {5}(SELECT oid, relpages, reltuples FROM pg_catalog.pg_class WHERE relkind = 't'),"
       "{3}"
       // The SELECT policies that apply to the role: one permissive USING (true) lets it
       // read every row, unless a restrictive one narrows them again.
@@ -166,6 +185,8 @@ std::string tables(int server_version_num) {
       " pg_catalog.pg_has_role("
       "    (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = {1}), g.role, 'USAGE')))"
       "  GROUP BY p.polrelid)"
+      " SELECT t.*, CASE WHEN t.toast_holds_data THEN coalesce({4}, false)"
+      "  ELSE t.has_toast_relation END AS has_toastable_columns FROM ("
       " SELECT n.nspname AS schema, c.relname AS name, pg_catalog.pg_get_userbyid(c.relowner) AS"
       " owner,"
       " c.relkind::pg_catalog.text AS kind, c.relpersistence::pg_catalog.text AS persistence,"
@@ -177,9 +198,7 @@ std::string tables(int server_version_num) {
       " (pr.prrelid IS NOT NULL{0}) AS published,"
       " (c.relpages + coalesce(tc.relpages, 0)::pg_catalog.int8)"
       "  * pg_catalog.current_setting('block_size')::pg_catalog.int8 AS bytes,"
-      " coalesce(cols.varlena AND (cols.unbounded OR cols.widest"
-      "  >= pg_catalog.current_setting('block_size')::pg_catalog.int4 / 4 - 64), false)"
-      "  AS has_toastable_columns,"
+      " c.oid AS relid, c.reltoastrelid <> 0 AS has_toast_relation,"
       // Evidence that values are stored out of line: the TOAST relation has
       // pages or tuples as of the last VACUUM, or rows in the statistics. Read
       // from the catalogs and the statistics only: sizing the relation's files
@@ -187,8 +206,8 @@ std::string tables(int server_version_num) {
       " coalesce(tc.relpages > 0 OR tc.reltuples > 0"
       "  OR pg_catalog.pg_stat_get_live_tuples(tc.oid) > 0"
       "  OR pg_catalog.pg_stat_get_tuples_inserted(tc.oid) > 0, false) AS toast_holds_data,"
-      " coalesce(cols.generated, '[]') AS generated_columns,"
-      " coalesce(cols.virtual, '[]') AS virtual_generated_columns,"
+      " coalesce(gens.generated, '[]') AS generated_columns,"
+      " coalesce(gens.virtual, '[]') AS virtual_generated_columns,"
       " gen_key.indrelid IS NOT NULL AS generated_in_key,"
       " c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,"
       " coalesce(pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role,"
@@ -199,15 +218,15 @@ std::string tables(int server_version_num) {
       " LEFT JOIN pg_catalog.pg_class rc ON rc.oid = tree.root"
       " LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
       " LEFT JOIN idx ON idx.indrelid = c.oid"
-      " LEFT JOIN (SELECT oid, relpages, reltuples FROM pg_catalog.pg_class WHERE relkind = 't')"
-      "  tc ON tc.oid = c.reltoastrelid"
-      " LEFT JOIN cols ON cols.attrelid = c.oid"
+      " LEFT JOIN tc ON tc.oid = c.reltoastrelid"
+      " LEFT JOIN gens ON gens.attrelid = c.oid"
       " LEFT JOIN gen_key ON gen_key.indrelid = c.oid"
       " LEFT JOIN policies ON policies.polrelid = c.oid"
       " LEFT JOIN pg_catalog.pg_publication_rel pr ON pr.prrelid = c.oid"
       "  AND pr.prpubid = (SELECT oid FROM pub)"
-      " WHERE c.relkind IN ('r', 'p') AND {2} ORDER BY 1, 2",
-      schema_published, kRoleName, kUserSchemaFilter, column_ctes(server_version_num));
+      " WHERE c.relkind IN ('r', 'p') AND {2}) t ORDER BY 1, 2",
+      schema_published, kRoleName, kUserSchemaFilter, generated_ctes(server_version_num),
+      kToastableColumns, server_version_num >= 120000 ? "MATERIALIZED " : "");
 }
 
 std::string publication(int server_version_num) {

@@ -65,7 +65,7 @@ inline constexpr const char* kCommit = "COMMIT";
 // included: schema, name, owner, kind, persistence, is_partition, root_schema,
 // root_name, replica_identity, has_primary_key, has_replica_identity_index,
 // can_select (for $1), published (in publication $2), bytes (from relpages),
-// has_toastable_columns, row_security, force_row_security, owned_by_role (for $1),
+// has_toastable_columns (see TableFacts), row_security, force_row_security, owned_by_role (for $1),
 // policy_reads_all (a SELECT policy lets $1 read every row).
 [[nodiscard]] std::string tables(int server_version_num);
 

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include <climits>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -10,7 +11,24 @@
 
 namespace cdcpreflight {
 
-Row::Row(const PGresult* result, int row) : result_(result), row_(row) {
+int ColumnNumbers::operator()(const char* column) const {
+  for (const auto& [name, number] : known_) {
+    if (name == column) {
+      return number;
+    }
+  }
+  for (const auto& [name, number] : known_) {
+    if (std::strcmp(name, column) == 0) {
+      return number;
+    }
+  }
+  const int number = PQfnumber(result_, column);
+  known_.emplace_back(column, number);
+  return number;
+}
+
+Row::Row(const PGresult* result, int row, const ColumnNumbers* columns)
+    : result_(result), row_(row), columns_(columns) {
   if (result == nullptr || row < 0 || row >= PQntuples(result)) {
     throw UnexpectedAnswer(fmt::format("row {} missing", row + 1));
   }
@@ -25,7 +43,7 @@ Row Row::only(const PGresult* result) {
 }
 
 int Row::index(const char* column) const {
-  const int i = PQfnumber(result_, column);
+  const int i = columns_ != nullptr ? (*columns_)(column) : PQfnumber(result_, column);
   if (i < 0) {
     throw UnexpectedAnswer(fmt::format("no column {}", column));
   }
@@ -47,11 +65,12 @@ std::string Row::text(const char* column) const {
 }
 
 bool Row::boolean(const char* column) const {
-  const std::string value = text(column);
-  if (value != "t" && value != "f") {
+  const int i = index(column);
+  const char* value = PQgetvalue(result_, row_, i);
+  if (PQgetlength(result_, row_, i) != 1 || (value[0] != 't' && value[0] != 'f')) {
     throw UnexpectedAnswer(fmt::format("column {} is not a boolean", column));
   }
-  return value == "t";
+  return value[0] == 't';
 }
 
 std::int64_t Row::integer(const char* column) const {

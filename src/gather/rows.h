@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cdcpreflight {
 
@@ -16,11 +18,27 @@ struct UnexpectedAnswer : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The numbers of a result's columns by name, looked up once per name
+// (PQfnumber copies and lowercases the name and compares it with every
+// column's: on 100,000 rows of 30 columns, that is most of the reading).
+class ColumnNumbers {
+ public:
+  explicit ColumnNumbers(const PGresult* result) : result_(result) {}
+  // PQfnumber's answer (-1: no such column). Names are compared by address
+  // first: the callers pass string literals.
+  [[nodiscard]] int operator()(const char* column) const;
+
+ private:
+  const PGresult* result_;
+  mutable std::vector<std::pair<const char*, int>> known_;
+};
+
 // One row of a result, its columns read by name.
 class Row {
  public:
   // Row `row` of `result`; throws UnexpectedAnswer when there is no such row.
-  Row(const PGresult* result, int row);
+  // `columns`, when given, must be of the same result and outlive the row.
+  Row(const PGresult* result, int row, const ColumnNumbers* columns = nullptr);
 
   // The single row of a result that must have exactly one.
   [[nodiscard]] static Row only(const PGresult* result);
@@ -38,6 +56,7 @@ class Row {
   [[nodiscard]] int index(const char* column) const;
   const PGresult* result_;
   int row_;
+  const ColumnNumbers* columns_;
 };
 
 struct OpenTransaction;
@@ -50,8 +69,9 @@ struct OpenTransaction;
 template <typename Function>
 void for_each_row(const PGresult* result, Function function) {
   const int rows = PQntuples(result);
+  const ColumnNumbers columns(result);
   for (int i = 0; i < rows; ++i) {
-    function(Row(result, i));
+    function(Row(result, i, &columns));
   }
 }
 

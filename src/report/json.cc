@@ -79,9 +79,12 @@ nlohmann::ordered_json report_to_json(const Report& report) {
 
 std::string render_json(const Report& report) {
   // Names from the server may hold invalid UTF-8: replace rather than throw.
-  const std::string dumped =
-      report_to_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  return escape_hidden_in_json(dumped) + "\n";
+  // The tree is gone once dumped, and the text is escaped in place when it
+  // holds nothing to escape: the report is held once, not three times.
+  std::string out = escape_hidden_in_json(
+      report_to_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  out += '\n';
+  return out;
 }
 
 }  // namespace cdcpreflight

@@ -59,10 +59,39 @@ bool is_printable(std::string_view text, Newlines newlines) {
   return clean;
 }
 
-std::string escape_hidden_in_json(std::string_view json) {
-  std::string out;
-  out.reserve(json.size() + 1);
+namespace {
+
+// Where the first character escape_hidden_in_json escapes starts, or npos.
+std::size_t first_hidden(std::string_view json) {
   for (std::size_t at = 0; at < json.size();) {
+    const auto byte = static_cast<unsigned char>(json[at]);
+    if (byte < 0x80) {
+      if (byte != '\n' && is_hidden(byte)) {
+        return at;
+      }
+      ++at;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(json, at);
+    if (length == 0 || is_hidden(utf8_code_point(json, at, length))) {
+      return at;
+    }
+    at += length;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::string escape_hidden_in_json(std::string json) {
+  const std::size_t first = first_hidden(json);
+  if (first == std::string_view::npos) {
+    return json;
+  }
+  std::string out;
+  out.reserve(json.size() + 16);
+  out.append(json, 0, first);
+  for (std::size_t at = first; at < json.size();) {
     const std::size_t length = utf8_sequence_length(json, at);
     const char32_t c = length == 0 ? 0xFFFD : utf8_code_point(json, at, length);
     // Such characters occur only inside strings, and all are in the Basic

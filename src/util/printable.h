@@ -26,7 +26,9 @@ enum class Newlines { escape, keep };
 // JSON text (UTF-8, as nlohmann's dump writes it) with every character
 // printable() would escape but the line feeds written as its \uXXXX escape:
 // the same strings for a JSON reader, nothing raw for a terminal or an editor
-// showing the file. (The dump itself escapes C0 controls only.)
-[[nodiscard]] std::string escape_hidden_in_json(std::string_view json);
+// showing the file. (The dump itself escapes C0 controls only.) Taken by
+// value: a text with nothing to escape, the common case, is returned as it
+// is, not copied.
+[[nodiscard]] std::string escape_hidden_in_json(std::string json);
 
 }  // namespace cdcpreflight
