@@ -192,8 +192,10 @@ const std::vector<CheckDefinition>& definitions() {
               "leaves unchanged is not logged and arrives empty. A table can store values out of "
               "line when a column's type has no bound (text, jsonb, bytea, …) or its widest row "
               "reaches the TOAST threshold, and does when its TOAST relation holds data.",
-       .warns = "a scoped table without REPLICA IDENTITY FULL both can and does store values out "
-                "of line (one that could but holds none yet is a detail, not a warning)",
+       .warns = "a scoped table with a key as replica identity both can and does store values "
+                "out of line (one that could but holds none yet is a detail, not a warning; one "
+                "without a usable replica identity is tables.replica_identity's failure, fixed "
+                "the same way)",
        .fails = "",
        .needs = {tables},
        .evaluate = checks::toast},

@@ -97,7 +97,10 @@ CheckResult toast(const Facts& facts, const Scope& scope) {
   Remediation fix;
   for (const std::size_t index : scope.identity_tables) {
     const TableFacts& table = facts.tables[index];
-    if (!table.has_toastable_columns || table.replica_identity == ReplicaIdentity::full) {
+    // A table without a usable replica identity is tables.replica_identity's
+    // failure, whose fix (REPLICA IDENTITY FULL) is this one's too.
+    if (!table.has_toastable_columns || table.replica_identity == ReplicaIdentity::full ||
+        !identity_problem(table).empty()) {
       continue;
     }
     if (!table.toast_holds_data) {

@@ -123,7 +123,8 @@ TEST_F(HostileNames, ReportListsOddNamesAndEachChecksSqlFixesThem) {
   const std::string toast = check_text(check(before.report, "tables.toast"));
   const std::string defaults = check_text(check(before.report, "grants.default_privileges"));
   for (const HostileTable& table : kHostileTables) {
-    EXPECT_TRUE(names(toast, table.table));
+    // The keyless last table is tables.replica_identity's, whose fix is the same.
+    EXPECT_EQ(names(toast, table.table), &table != &kHostileTables.back()) << table.table;
     EXPECT_TRUE(names(defaults, table.schema));
   }
 

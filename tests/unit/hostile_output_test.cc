@@ -152,6 +152,11 @@ Facts connected_facts(const std::string& hostile, Platform platform) {
                              t.toast_holds_data = true;
                              t.row_security = true;
                            })
+                    .table(schema, "toasted " + hostile,
+                           [](TableFacts& t) {
+                             t.has_toastable_columns = true;
+                             t.toast_holds_data = true;
+                           })
                     .table(schema, "unlogged " + hostile, [](TableFacts& t) { t.unlogged = true; })
                     .partitioned_table(schema, "root " + hostile,
                                        [](TableFacts& t) {

@@ -85,17 +85,15 @@ TEST(SqlReport, HoldsTheStatementsOfWarningChecks) {
 }
 
 TEST(SqlReport, AStatementTwoChecksShareRunsOnce) {
-  // No key and TOAST-able columns: tables.replica_identity and tables.toast both
-  // fix it with REPLICA IDENTITY FULL.
-  const std::string script = sql_of(FactsBuilder()
-                                        .change_table("public", "orders",
-                                                      [](TableFacts& table) {
-                                                        table.has_primary_key = false;
-                                                        table.has_toastable_columns = true;
-                                                        table.toast_holds_data = true;
-                                                      })
-                                        .build());
-  const std::string statement = "ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL;";
+  // Not a member of rds_replication: role.replication and replication.connect
+  // both fix it with the GRANT.
+  const std::string script =
+      sql_of(FactsBuilder()
+                 .role([](RoleFacts& role) { role.member_of_rds_replication = false; })
+                 .replication_connect_failed(
+                     "28000", "FATAL:  must be superuser or replication role to start walsender")
+                 .build());
+  const std::string statement = "GRANT rds_replication TO \"clickpipes_user\";";
   EXPECT_THAT(script, HasSubstr("\n" + statement + "\n"));
   EXPECT_THAT(script, HasSubstr("-- already above: " + statement + "\n"));
   EXPECT_EQ(script.find("\n" + statement), script.rfind("\n" + statement));

@@ -249,6 +249,21 @@ TEST(Toast, ToastableColumnsWithAnIdentityIndexWarn) {
   EXPECT_EQ(result.status, Status::warn);
 }
 
+// Without a usable replica identity the table is tables.replica_identity's
+// failure, whose REPLICA IDENTITY FULL fixes both: not warned about twice.
+TEST(Toast, ATableWithoutAReplicaIdentityIsLeftToReplicaIdentity) {
+  const Facts facts = FactsBuilder()
+                          .no_tables()
+                          .table("public", "docs",
+                                 [](TableFacts& t) {
+                                   toastable(t);
+                                   t.has_primary_key = false;
+                                 })
+                          .build();
+  EXPECT_EQ(evaluate(kToast, facts).status, Status::pass);
+  EXPECT_EQ(evaluate("tables.replica_identity", facts).status, Status::fail);
+}
+
 TEST(Toast, TablesWithoutToastableColumnsPass) {
   const CheckResult result = evaluate(kToast, FactsBuilder().build());
   EXPECT_EQ(result.status, Status::pass);
