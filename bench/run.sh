@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: a scratch PostgreSQL server with catalogs of 1,000, 10,000 and
-# 100,000 tables, cdc-preflight run against each directly and through a proxy that
+# 100,000 tables in two shapes (sparse: few TOAST tables; realistic: every table has one,
+# 1% hold data in it), cdc-preflight run against each directly and through a proxy that
 # adds latency, next to a per-table validation baseline. Prints a Markdown table.
 # See bench/README.md.
 #
@@ -8,6 +9,7 @@
 #   CDCP_BIN             an existing cdc-preflight binary (default: build one in BENCH_BUILD_DIR)
 #   CDCP_PROXY           an existing cdcp-latency-proxy binary (idem)
 #   BENCH_BUILD_DIR      build directory (default build-bench, Release)
+#   BENCH_SHAPES         catalog shapes, see bench/fill.sql (default "sparse realistic")
 #   BENCH_SIZES          catalog sizes, multiples of 100 (default "1000 10000 100000")
 #   BENCH_RUNS           runs per measurement, the median is shown (default 3)
 #   BENCH_DELAY_MS       latency added by the proxy in each direction (default 50)
@@ -22,6 +24,7 @@ set -euo pipefail
 # shellcheck source=../scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
+SHAPES="${BENCH_SHAPES:-sparse realistic}"
 SIZES="${BENCH_SIZES:-1000 10000 100000}"
 RUNS="${BENCH_RUNS:-3}"
 DELAY_MS="${BENCH_DELAY_MS:-50}"
@@ -119,15 +122,36 @@ admin_psql() {
 }
 admin_psql -d postgres -c "CREATE ROLE $CDC_ROLE LOGIN REPLICATION"
 
-declare -A FILL_SECONDS
+for shape in $SHAPES; do
+  [[ "$shape" == sparse || "$shape" == realistic ]] ||
+    cdcp_die "BENCH_SHAPES: $shape is neither sparse nor realistic"
+done
 for size in $SIZES; do
-  ((size % 100 == 0)) || cdcp_die "BENCH_SIZES: $size is not a multiple of 100"
-  cdcp_log "filling bench_$size: $size tables in 100 schemas"
-  admin_psql -d postgres -c "CREATE DATABASE bench_$size"
-  start=$EPOCHREALTIME
-  admin_psql -d "bench_$size" -v tables="$size" -v cdc_role="$CDC_ROLE" -f bench/fill.sql >/dev/null
-  FILL_SECONDS[$size]="$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')"
-  cdcp_log "  filled in ${FILL_SECONDS[$size]} s"
+  if ! [[ "$size" =~ ^[1-9][0-9]*$ ]] || ((size % 100 != 0)); then
+    cdcp_die "BENCH_SIZES: $size is not a positive multiple of 100"
+  fi
+done
+read -r FIRST_SHAPE _ <<<"$SHAPES" || true
+[[ -n "${FIRST_SHAPE:-}" ]] || cdcp_die "BENCH_SHAPES is empty"
+# shellcheck disable=SC2086  # one size per word
+SMALLEST_SIZE="$(printf '%s\n' $SIZES | sort -n | head -n 1)"
+[[ -n "$SMALLEST_SIZE" ]] || cdcp_die "BENCH_SIZES is empty"
+
+declare -A FILL_SECONDS FILL_COUNTS
+for shape in $SHAPES; do
+  for size in $SIZES; do
+    db="bench_${shape}_$size"
+    cdcp_log "filling $db: $size tables in 100 schemas, $shape"
+    admin_psql -d postgres -c "CREATE DATABASE $db"
+    start=$EPOCHREALTIME
+    # The last line: tables, tables with a TOAST table, tables with data in it.
+    counts="$(admin_psql -d "$db" -At -F ' ' -v tables="$size" -v cdc_role="$CDC_ROLE" \
+      -v shape="$shape" -f bench/fill.sql | tail -n 1)"
+    FILL_SECONDS[$shape/$size]="$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')"
+    read -r n_tables n_toast n_toast_data <<<"$counts"
+    FILL_COUNTS[$shape/$size]="$n_tables tables, $n_toast with a TOAST table, $n_toast_data with data in it"
+    cdcp_log "  filled in ${FILL_SECONDS[$shape/$size]} s: ${FILL_COUNTS[$shape/$size]}"
+  done
 done
 
 # Every statement is logged from now on; each measured run has its own application_name.
@@ -136,6 +160,7 @@ admin_psql -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" \
 
 # --- the proxy ------------------------------------------------------------------------------
 : >"$PROXY_STATS"
+: >"$WORK/proxy.out"  # before the proxy starts: the loop below may read it first
 "$CDCP_PROXY" --target "$PORT" --delay-ms "$DELAY_MS" --stats "$PROXY_STATS" >"$WORK/proxy.out" 2>&1 &
 PROXY_PID=$!
 for _ in $(seq 1 100); do
@@ -146,6 +171,7 @@ done
 [[ -n "$PROXY_PORT" ]] || cdcp_die "the proxy did not start: $(cat "$WORK/proxy.out")"
 
 # --- measuring ------------------------------------------------------------------------------
+LOAD_BEFORE="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 RUN_ID=0
 # measure PORT COMMAND...: runs it once with PGPORT=PORT and a fresh application_name;
 # sets M_WALL (s), M_RSS (kB), M_STATEMENTS (logged at the server), M_FLIGHTS (client round
@@ -203,58 +229,69 @@ BUDGET="$(awk -v c="$CONNECT_PROXY" -v d="$DELAY_MS" 'BEGIN { printf "%.3f", c +
 cdcp_log "connection set-up: ${CONNECT_DIRECT} s direct, ${CONNECT_PROXY} s through the proxy"
 
 ROWS=()
-row() { ROWS+=("| $(printf '%s | ' "$@")"); }
+row() {
+  local line
+  line="| $(printf '%s | ' "$@")"
+  ROWS+=("${line% }")
+}
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-TOOL_ARGS=(-U "$CDC_ROLE" -w)
-for size in $SIZES; do
-  db="bench_$size"
-  cdcp_log "bench_$size: cdc-preflight"
-  measure_runs "$PORT" "$CDCP_BIN" "${TOOL_ARGS[@]}" -d "$db"
-  cp "$WORK/out.txt" "$WORK/report_$size.txt"
-  row "$size" "cdc-preflight" "direct" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" "-" "-" ""
-  measure_runs "$PORT" "$CDCP_BIN" "${TOOL_ARGS[@]}" -d "$db" --format json -o "$WORK/report_$size.json"
-  row "$size" "cdc-preflight --format json" "direct" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" "-" "-" ""
-  measure_runs "$PROXY_PORT" "$CDCP_BIN" "${TOOL_ARGS[@]}" -d "$db"
-  verdict="$(awk -v w="$M_WALL" -v b="$BUDGET" 'BEGIN { print (w <= b ? "within" : "OVER") }')"
-  row "$size" "cdc-preflight" "+${DELAY_MS} ms each way" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" \
-    "$M_FLIGHTS" "$M_QUERY_RTS" "$verdict budget $BUDGET s"
+size_of() { awk -v b="$(wc -c <"$1")" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b / 1048576; else printf "%.0f kB", b / 1024 }'; }
 
-  cdcp_log "bench_$size: per-table baseline"
-  if ((size <= BASELINE_DIRECT_MAX)); then
-    measure "$PORT" bench/per_table_baseline.sh --script-port "$PORT" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
-    row "$size" "per-table baseline" "direct" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" "-" "-" ""
-  else
-    measure "$PORT" bench/per_table_baseline.sh --script-port "$PORT" --sample "$BASELINE_DIRECT_MAX" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
-    est="$(awk -v w="$M_WALL" -v c="$CONNECT_DIRECT" -v n="$size" -v s="$BASELINE_DIRECT_MAX" \
-      'BEGIN { printf "%.1f", c + (w - c) * n / s }')"
-    row "$size" "per-table baseline" "direct" "~$est (extrapolated from $BASELINE_DIRECT_MAX tables: $M_WALL s)" \
-      "$(mb "$M_RSS")" "~$((M_STATEMENTS * size / BASELINE_DIRECT_MAX))" "-" "-" ""
-  fi
-  sample=$((size < BASELINE_SAMPLE ? size : BASELINE_SAMPLE))
-  measure "$PROXY_PORT" bench/per_table_baseline.sh --script-port "$PORT" --sample "$sample" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
-  est="$(awk -v w="$M_WALL" -v c="$CONNECT_PROXY" -v n="$size" -v s="$sample" \
-    'BEGIN { printf "%.0f", c + (w - c) * n / s }')"
-  rts="${M_FLIGHTS%%+*}"
-  row "$size" "per-table baseline" "+${DELAY_MS} ms each way" \
-    "~$est (extrapolated from $sample tables: $M_WALL s)" "$(mb "$M_RSS")" \
-    "~$((M_STATEMENTS * size / sample))" "~$(((rts - BARE_FLIGHTS) * size / sample + BARE_FLIGHTS))" \
-    "~$(((rts - BARE_FLIGHTS) * size / sample))" ""
+TOOL_ARGS=(-U "$CDC_ROLE" -w)
+for shape in $SHAPES; do
+  for size in $SIZES; do
+    db="bench_${shape}_$size"
+    cdcp_log "$db: cdc-preflight"
+    measure_runs "$PORT" "$CDCP_BIN" "${TOOL_ARGS[@]}" -d "$db"
+    cp "$WORK/out.txt" "$WORK/report_${shape}_$size.txt"
+    row "$shape" "$size" "cdc-preflight" "direct" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" "-" "-" \
+      "report $(size_of "$WORK/report_${shape}_$size.txt")"
+    measure_runs "$PORT" "$CDCP_BIN" "${TOOL_ARGS[@]}" -d "$db" --format json -o "$WORK/report_${shape}_$size.json"
+    row "$shape" "$size" "cdc-preflight --format json" "direct" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" "-" "-" \
+      "report $(size_of "$WORK/report_${shape}_$size.json")"
+    measure_runs "$PROXY_PORT" "$CDCP_BIN" "${TOOL_ARGS[@]}" -d "$db"
+    verdict="$(awk -v w="$M_WALL" -v b="$BUDGET" 'BEGIN { print (w <= b ? "within" : "OVER") }')"
+    row "$shape" "$size" "cdc-preflight" "+${DELAY_MS} ms each way" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" \
+      "$M_FLIGHTS" "$M_QUERY_RTS" "$verdict budget $BUDGET s"
+
+    cdcp_log "$db: per-table baseline"
+    if ((size <= BASELINE_DIRECT_MAX)); then
+      measure "$PORT" bench/per_table_baseline.sh --script-port "$PORT" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
+      row "$shape" "$size" "per-table baseline" "direct" "$M_WALL" "$(mb "$M_RSS")" "$M_STATEMENTS" "-" "-" ""
+    else
+      measure "$PORT" bench/per_table_baseline.sh --script-port "$PORT" --sample "$BASELINE_DIRECT_MAX" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
+      est="$(awk -v w="$M_WALL" -v c="$CONNECT_DIRECT" -v n="$size" -v s="$BASELINE_DIRECT_MAX" \
+        'BEGIN { printf "%.1f", c + (w - c) * n / s }')"
+      row "$shape" "$size" "per-table baseline" "direct" "~$est (extrapolated from $BASELINE_DIRECT_MAX tables: $M_WALL s)" \
+        "$(mb "$M_RSS")" "~$((M_STATEMENTS * size / BASELINE_DIRECT_MAX))" "-" "-" ""
+    fi
+    sample=$((size < BASELINE_SAMPLE ? size : BASELINE_SAMPLE))
+    measure "$PROXY_PORT" bench/per_table_baseline.sh --script-port "$PORT" --sample "$sample" --role "$CDC_ROLE" -- -d "$db" -U "$CDC_ROLE"
+    est="$(awk -v w="$M_WALL" -v c="$CONNECT_PROXY" -v n="$size" -v s="$sample" \
+      'BEGIN { printf "%.0f", c + (w - c) * n / s }')"
+    rts="${M_FLIGHTS%%+*}"
+    row "$shape" "$size" "per-table baseline" "+${DELAY_MS} ms each way" \
+      "~$est (extrapolated from $sample tables: $M_WALL s)" "$(mb "$M_RSS")" \
+      "~$((M_STATEMENTS * size / sample))" "~$(((rts - BARE_FLIGHTS) * size / sample + BARE_FLIGHTS))" \
+      "~$(((rts - BARE_FLIGHTS) * size / sample))" ""
+  done
 done
 
 # --- a snapshot with a 10 MB table name ----------------------------------------------------
-# The smallest catalog's snapshot, one table renamed to 10 MiB of "n" wherever the snapshot
-# names it (perl-base is part of every Debian system), evaluated offline.
-first_size="${SIZES%% *}"
-cdcp_log "bench_$first_size: a snapshot with a 10 MB table name"
+# The snapshot of the first shape's smallest catalog, one table renamed to 10 MiB of "n"
+# wherever the snapshot names it (perl-base is part of every Debian system), evaluated
+# offline.
+db="bench_${FIRST_SHAPE}_$SMALLEST_SIZE"
+cdcp_log "$db: a snapshot with a 10 MB table name"
 PGAPPNAME=cdcp-bench-collect PGPORT="$PORT" PGHOST=127.0.0.1 PGSSLMODE=disable \
-  "$CDCP_BIN" collect "${TOOL_ARGS[@]}" -d "bench_$first_size" -o "$WORK/snapshot.json" >/dev/null
+  "$CDCP_BIN" collect "${TOOL_ARGS[@]}" -d "$db" -o "$WORK/snapshot.json" >/dev/null
 perl -pe 'BEGIN { $n = "n" x (10 * 1024 * 1024) } s/"t000001"/"$n"/g' \
   "$WORK/snapshot.json" >"$WORK/huge_name.json"
 measure_runs "$PORT" "$CDCP_BIN" check --from "$WORK/huge_name.json"
-row "$first_size" "check --from, a 10 MB table name" "offline" "$M_WALL" "$(mb "$M_RSS")" "-" "-" "-" ""
+row "$FIRST_SHAPE" "$SMALLEST_SIZE" "check --from, a 10 MB table name" "offline" "$M_WALL" "$(mb "$M_RSS")" "-" "-" "-" ""
 measure_runs "$PORT" "$CDCP_BIN" check --from "$WORK/huge_name.json" --format json
-row "$first_size" "check --from --format json, a 10 MB table name" "offline" "$M_WALL" "$(mb "$M_RSS")" "-" "-" "-" ""
+row "$FIRST_SHAPE" "$SMALLEST_SIZE" "check --from --format json, a 10 MB table name" "offline" "$M_WALL" "$(mb "$M_RSS")" "-" "-" "-" ""
 
 # --- start-up -------------------------------------------------------------------------------
 startup=""
@@ -272,11 +309,18 @@ STARTUP_MS="$(median <<<"$startup")"
   printf 'connection set-up alone (psql -c %s): %s s direct, %s s through the proxy (a connection that sends no query: %s client round trips)\n' \
     "''" "$CONNECT_DIRECT" "$CONNECT_PROXY" "$BARE_FLIGHTS"
   printf 'latency budget through the proxy: set-up + 4 round trips of %s ms = %s s\n' "$((2 * DELAY_MS))" "$BUDGET"
-  printf 'fill time: '
-  for size in $SIZES; do printf '%s tables %s s; ' "$size" "${FILL_SECONDS[$size]}"; done
-  printf '\n\n'
-  printf '| tables | what | path | wall (s) | peak RSS (MB) | statements at the server | client round trips (per connection) | query round trips (main connection) | note |\n'
-  printf '|---:|---|---|---:|---:|---:|---|---:|---|\n'
+  printf 'load average (1, 5, 15 min) when the measurements started: %s; when they ended: %s\n' \
+    "$LOAD_BEFORE" "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+  for shape in $SHAPES; do
+    printf 'fill, %s:' "$shape"
+    for size in $SIZES; do
+      printf ' %s s (%s);' "${FILL_SECONDS[$shape/$size]}" "${FILL_COUNTS[$shape/$size]}"
+    done
+    printf '\n'
+  done
+  printf '\n'
+  printf '| shape | tables | what | path | wall (s) | peak RSS (MB) | statements at the server | client round trips (per connection) | query round trips (main connection) | note |\n'
+  printf '|---|---:|---|---|---:|---:|---:|---|---:|---|\n'
   printf '%s\n' "${ROWS[@]}"
   printf '\n`cdc-preflight --version`: %s ms (median of 100 runs)\n' "$STARTUP_MS"
 } | tee "${BENCH_OUT:-/dev/null}"
