@@ -153,9 +153,11 @@ Facts connected_facts(const std::string& hostile, Platform platform) {
                              t.row_security = true;
                            })
                     .table(schema, "toasted " + hostile,
-                           [](TableFacts& t) {
+                           [&](TableFacts& t) {
                              t.has_toastable_columns = true;
                              t.toast_holds_data = true;
+                             t.generated_columns = {"generated " + hostile};
+                             t.generated_in_key = true;
                            })
                     .table(schema, "unlogged " + hostile, [](TableFacts& t) { t.unlogged = true; })
                     .partitioned_table(schema, "root " + hostile,
@@ -190,6 +192,12 @@ Facts connected_facts(const std::string& hostile, Platform platform) {
                             slot.slot_type = "type " + hostile;
                             slot.database = "database " + hostile;
                             slot.wal_status = "lost";
+                          })
+                    .slot("peerflow_slot_" + hostile,
+                          [&](ReplicationSlotFacts& slot) {
+                            slot.active = false;
+                            slot.plugin = "plugin " + hostile;
+                            slot.database = "database " + hostile;
                           })
                     .replication_connect_failed("sqlstate " + hostile, "message " + hostile)
                     .build();
@@ -298,13 +306,27 @@ void expect_every_check_needs_attention(const Report& report) {
       attention.insert(check.id);
     }
   }
-  for (const char* id :
-       {"settings.logical_replication", "settings.wal_sender_timeout", "role.login",
-        "role.replication", "replication.connect", "grants.schema_usage", "grants.table_select",
-        "grants.default_privileges", "publication.tables", "publication.actions",
-        "publication.partitions", "tables.replica_identity", "tables.toast", "tables.names",
-        "tables.unlogged", "tables.rls", "activity.long_transactions", "slots.inactive",
-        "replication.slot_probe"}) {
+  for (const char* id : {"settings.logical_replication",
+                         "settings.wal_sender_timeout",
+                         "role.login",
+                         "role.replication",
+                         "replication.connect",
+                         "grants.schema_usage",
+                         "grants.table_select",
+                         "grants.default_privileges",
+                         "publication.tables",
+                         "publication.actions",
+                         "publication.partitions",
+                         "tables.replica_identity",
+                         "tables.toast",
+                         "tables.names",
+                         "tables.unlogged",
+                         "tables.rls",
+                         "tables.generated_columns",
+                         "activity.long_transactions",
+                         "slots.inactive",
+                         "slots.clickpipes",
+                         "replication.slot_probe"}) {
     EXPECT_EQ(attention.count(id), 1U) << id;
   }
 }
