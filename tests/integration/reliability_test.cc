@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -63,17 +64,23 @@ struct LogEntry {
   std::string message;  // continuation lines joined with '\n'
 };
 
+// Only a line's prefix goes through std::regex, whose matcher recurses once
+// per character: a whole logged statement (the tables query is several kB)
+// would overflow the stack of a sanitizer build.
 std::vector<LogEntry> parse_log(const std::string& text) {
   static const std::regex prefix(
       R"(^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} \S+ \[(\d+)\] user=(\S*) app=(\S*) )"
-      R"(vxid=(\S*) xid=(\d+) ([A-Z]+):  (.*)$)");
+      R"(vxid=(\S*) xid=(\d+) ([A-Z]+)$)");
   std::vector<LogEntry> entries;
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
     std::smatch match;
-    if (std::regex_match(line, match, prefix)) {
-      entries.push_back({std::stoi(match[1]), match[2], match[3], match[5], match[6], match[7]});
+    const std::size_t colon = line.find(":  ");
+    const std::string head = line.substr(0, colon);
+    if (colon != std::string::npos && std::regex_match(head, match, prefix)) {
+      entries.push_back(
+          {std::stoi(match[1]), match[2], match[3], match[5], match[6], line.substr(colon + 3)});
     } else if (!entries.empty()) {
       entries.back().message += "\n" + line;  // a statement or detail spanning lines
     }
@@ -92,16 +99,23 @@ struct LoggedStatement {
 // `user`'s sessions, in log order.
 std::vector<LoggedStatement> statements_of(const std::vector<LogEntry>& entries,
                                            std::string_view user) {
-  static const std::regex statement(R"(^(?:statement|execute [^:]+): ([\s\S]*)$)");
-  static const std::regex replication(R"(^received replication command: ([\s\S]*)$)");
+  constexpr std::string_view kStatement = "statement: ";
+  constexpr std::string_view kExecute = "execute ";
+  constexpr std::string_view kReplication = "received replication command: ";
   std::vector<LoggedStatement> statements;
   for (const LogEntry& entry : entries) {
     if (entry.user != user || entry.level != "LOG") continue;
-    std::smatch match;
-    if (std::regex_match(entry.message, match, statement)) {
-      statements.push_back({entry.pid, match[1], false});
-    } else if (std::regex_match(entry.message, match, replication)) {
-      statements.push_back({entry.pid, match[1], true});
+    const std::string& message = entry.message;
+    if (message.starts_with(kStatement)) {
+      statements.push_back({entry.pid, message.substr(kStatement.size()), false});
+    } else if (message.starts_with(kExecute)) {
+      // execute <name>: <statement>, the name without a colon.
+      const std::size_t colon = message.find(": ", kExecute.size());
+      if (colon != std::string::npos && message.find(':', kExecute.size()) == colon) {
+        statements.push_back({entry.pid, message.substr(colon + 2), false});
+      }
+    } else if (message.starts_with(kReplication)) {
+      statements.push_back({entry.pid, message.substr(kReplication.size()), true});
     }
   }
   return statements;
@@ -155,7 +169,19 @@ std::vector<std::string> read_only_violations(const std::vector<LoggedStatement>
   static const std::regex session_bound(
       R"(^SET (search_path = pg_catalog, pg_temp|statement_timeout = \d+|)"
       R"(client_connection_check_interval = \d+|jit = off)$)");
-  static const std::regex read(R"(^(SELECT|WITH)\b[\s\S]*$)");
+  // A read starts with SELECT or WITH (checked without std::regex, which would
+  // recurse once per character of a several-kB query).
+  const auto is_read = [](const std::string& sql) {
+    for (const std::string_view keyword : {"SELECT", "WITH"}) {
+      if (sql.starts_with(keyword) &&
+          (sql.size() == keyword.size() ||
+           (std::isalnum(static_cast<unsigned char>(sql[keyword.size()])) == 0 &&
+            sql[keyword.size()] != '_'))) {
+        return true;
+      }
+    }
+    return false;
+  };
   struct SessionState {
     bool read_only_default = false;
     bool in_read_only_transaction = false;
@@ -193,7 +219,7 @@ std::vector<std::string> read_only_violations(const std::vector<LoggedStatement>
       if (!session.in_read_only_transaction) violation(statement, "a savepoint outside BEGIN");
     } else if (sql == "SET LOCAL search_path = pg_catalog, pg_temp") {
       if (!session.in_read_only_transaction) violation(statement, "SET LOCAL outside BEGIN");
-    } else if (session.in_read_only_transaction && std::regex_match(sql, read)) {
+    } else if (session.in_read_only_transaction && is_read(sql)) {
       // a read in the read-only transaction
     } else if (session.read_only_default &&
                sql == "SELECT pg_catalog.aurora_version() AS aurora_version") {
