@@ -102,7 +102,11 @@ bool OutputFile::open(const std::string& path) {
 }
 
 bool OutputFile::write(std::string_view text) {
-  bool written = ::ftruncate(fd_, 0) == 0 && ::lseek(fd_, 0, SEEK_SET) == 0;
+  // A regular file is emptied first (it may hold an earlier run's report);
+  // anything else (/dev/null, a pipe, a terminal) is written as it is.
+  struct stat status {};
+  const bool regular = ::fstat(fd_, &status) == 0 && S_ISREG(status.st_mode);
+  bool written = !regular || (::ftruncate(fd_, 0) == 0 && ::lseek(fd_, 0, SEEK_SET) == 0);
   while (written && !text.empty()) {
     const ssize_t count = ::write(fd_, text.data(), text.size());
     if (count < 0 && errno == EINTR) {

@@ -207,6 +207,18 @@ TEST_F(ReadyAurora, OutputFlagWritesTheReportToTheFileOnly) {
   EXPECT_EQ(statuses(report), all_pass_except(report, {}));
 }
 
+// -o /dev/null (a CI step that wants the exit code only) is written to, not
+// refused: only a regular file is emptied first.
+TEST_F(ReadyAurora, OutputToDevNullKeepsTheExitCode) {
+  const Login login = ready_login();
+  std::vector<std::string> args = connection_args(login);
+  args.insert(args.end(), {"--format", "json", "--output", "/dev/null"});
+  const ProcessResult run = run_tool(args, login_env(login));
+  EXPECT_EQ(run.exit_code, 0) << describe_result(run);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err, "");
+}
+
 // Without rds_replication the role may neither stream (role.replication) nor open
 // a replication connection (replication.connect): both propose the same GRANT.
 TEST_F(ReadyAurora, MissingRdsReplicationFailsAndItsGrantFixesIt) {
