@@ -1,6 +1,7 @@
 // --format junit: one <testsuite>, a <testcase> per check (classname its group,
 // name its id), read by GitLab, Jenkins and GitHub test reporters.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cdcpreflight/report.h"
 #include "util/printable.h"
@@ -136,10 +137,7 @@ std::string render_junit(const Report& report) {
       xml(report.generated_at, In::attribute));
   out += cases;
   if (report.parameter_group) {
-    std::string ids;
-    for (const std::string& id : report.parameter_group->checks) {
-      ids += (ids.empty() ? "" : ", ") + id;
-    }
+    const std::string ids = fmt::format("{}", fmt::join(report.parameter_group->checks, ", "));
     out += fmt::format("    <system-out>{}</system-out>\n",
                        xml("One parameter-group fix for " + ids + "\n" +
                            fix_text(report.parameter_group->remediation)));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cdcpreflight/report.h"
 #include "util/printable.h"
@@ -75,10 +76,7 @@ std::string render_sql(const Report& report) {
     }
   }
   if (report.parameter_group) {
-    std::string ids;
-    for (const std::string& id : report.parameter_group->checks) {
-      ids += (ids.empty() ? "" : ", ") + id;
-    }
+    const std::string ids = fmt::format("{}", fmt::join(report.parameter_group->checks, ", "));
     const Remediation& fix = report.parameter_group->remediation;
     out += "\n" + commented(ids, "one parameter-group fix for ");
     for (const std::string& step : fix.steps) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cdcpreflight/report.h"
 #include "report/capped.h"
@@ -167,10 +168,7 @@ std::string render_text(const Report& report, Color color) {
     }
   }
   if (report.parameter_group) {
-    std::string ids;
-    for (const std::string& id : report.parameter_group->checks) {
-      ids += (ids.empty() ? "" : ", ") + id;
-    }
+    const std::string ids = fmt::format("{}", fmt::join(report.parameter_group->checks, ", "));
     out += "\n" + painter.bold("One parameter-group fix") + printable(" for " + ids) + "\n";
     render_fix(report.parameter_group->remediation, painter, out);
   }
