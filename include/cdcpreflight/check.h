@@ -33,6 +33,9 @@ struct ScopeRequest {
   std::vector<std::string> tables;   // …and these, as SCHEMA.TABLE (SQL quoting allowed)
   std::vector<std::string> skip;     // check ids not to run
   int long_tx_minutes = 5;           // 0: every open transaction is old
+  // --clickpipes-region: the ClickPipes region whose egress IPs aws.network
+  // requires; empty: every region's are held against the security groups.
+  std::string clickpipes_region;
 };
 
 // The tables to replicate, resolved against the facts.
@@ -69,6 +72,9 @@ struct CheckDefinition {
   std::string_view fails;        // when it fails; empty: never
   std::vector<FactGroup> needs;  // fact groups read; `connection` is implied
   CheckFunction evaluate;
+  // The check reads the AWS control plane only: it runs whether or not the
+  // database could be reached.
+  bool control_plane = false;
 
   // A check that at worst warns: an `error` there counts as a warning.
   [[nodiscard]] bool can_fail() const { return !fails.empty(); }

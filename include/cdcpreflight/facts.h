@@ -14,6 +14,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "cdcpreflight/aws.h"
+
 namespace cdcpreflight {
 
 inline constexpr int kFactsVersion = 1;
@@ -261,6 +263,7 @@ struct Facts {
   ActivityFacts activity;
   ReplicationConnectFacts replication_connect;
   SlotProbeFacts slot_probe;
+  AwsFacts aws;  // --aws: the control plane (aws.attempted false without it)
   std::map<FactGroup, QueryError> errors;  // the groups that could not be read
 };
 

@@ -37,6 +37,11 @@ struct InvalidConninfo : std::runtime_error {
 // so that a usage error is found before anything else is done.
 void check_connect_options(const ConnectOptions& options);
 
+// The host the connection will ask for, without any network step: the -d
+// conninfo's or URI's host, else -h, else PGHOST (the first of a list); empty
+// for the default socket (or a host named only in a service file).
+[[nodiscard]] std::string requested_host(const ConnectOptions& options);
+
 // Never throws for server-side conditions: a failed connection is
 // facts.connection.failure, a failed query is an entry of facts.errors. Throws
 // InvalidConninfo for a setting libpq refuses as it starts connecting.

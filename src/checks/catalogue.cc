@@ -271,6 +271,47 @@ const std::vector<CheckDefinition>& definitions() {
                 "transaction past --statement-timeout (its pid is named)",
        .needs = {},
        .evaluate = checks::slot_probe},
+      {.id = "aws.cluster",
+       .title = "The AWS cluster is Aurora PostgreSQL, available, and the host is its writer "
+                "endpoint (--aws)",
+       .why = "Read from the control plane (rds describe-db-clusters): the cluster must run "
+              "aurora-postgresql 12 or later and be available, and ClickPipes must connect to "
+              "its cluster (writer) endpoint, or the global writer endpoint of a Global Database "
+              "whose primary it is. Skipped without --aws.",
+       .warns = "Aurora Serverless v2 with a minimum capacity of 0 ACU (auto-pause), or a host "
+                "that is none of the cluster's endpoints (a DNS alias)",
+       .fails = "no such cluster (in that region), another engine, Serverless v1, older than 12, "
+                "not available, a Global Database secondary, or the host is its reader, custom "
+                "or an instance endpoint; error: the AWS CLI failed (the cause in one line)",
+       .needs = {},
+       .evaluate = checks::aws_cluster,
+       .control_plane = true},
+      {.id = "aws.parameter_group",
+       .title = "A custom DB cluster parameter group sets rds.logical_replication = 1 and "
+                "wal_sender_timeout = 0, in-sync on every member (--aws)",
+       .why = "Read from the control plane (rds describe-db-cluster-parameters): the values "
+              "ClickPipes' Aurora guide sets, applied (the writer rebooted). Works when the "
+              "database cannot be reached. Skipped without --aws.",
+       .warns = "",
+       .fails = "the attached group is a default.* one, a value is wrong, or a member's "
+                "DBClusterParameterGroupStatus is not in-sync (the instances to reboot named)",
+       .needs = {},
+       .evaluate = checks::aws_parameter_group,
+       .control_plane = true},
+      {.id = "aws.network",
+       .title = "ClickPipes' static IPs reach the writer (--aws)",
+       .why = "The most common reason a pipe cannot be created: the writer must be publicly "
+              "accessible and its VPC security groups must admit TCP on the cluster port from "
+              "every egress IP of the ClickPipes region serving the ClickHouse Cloud service "
+              "(--clickpipes-region), or it is private and reached through PrivateLink. Network "
+              "ACLs and route tables are not read. Skipped without --aws.",
+       .warns = "without --clickpipes-region, no ClickPipes region has all its IPs admitted",
+       .fails = "IPs of --clickpipes-region are not admitted (listed, with an "
+                "authorize-security-group-ingress command per group and CIDR), or the writer is "
+                "not publicly accessible (the fix: PrivateLink)",
+       .needs = {},
+       .evaluate = checks::aws_network,
+       .control_plane = true},
   };
   return catalogue;
 }
@@ -329,7 +370,7 @@ std::vector<CheckResult> run_checks(const Facts& facts, const Scope& scope) {
                                             [&](FactGroup g) { return facts.errors.count(g) > 0; });
     if (std::find(skip.begin(), skip.end(), check.id) != skip.end()) {
       result = make_result(Status::skip, "skipped with --skip");
-    } else if (!connected && check.id != "connection") {
+    } else if (!connected && check.id != "connection" && !check.control_plane) {
       result = make_result(Status::skip, "not checked: no connection to the database");
     } else if (missing_group != check.needs.end()) {
       result = make_result(Status::error, explain(facts.errors.at(*missing_group), *missing_group));

@@ -35,6 +35,7 @@ struct CheckOptions {
   ConnectionFlags connection;
   TargetFlags target;
   ScopeRequest scope;
+  AwsFlags aws;
   std::string from;  // evaluate this snapshot instead of a live server
   Format format = Format::text;
   std::string output;  // empty: stdout
@@ -130,6 +131,7 @@ void CheckCommand::add_flags(CLI::App& app) {
   app.footer(kFooter);
   add_connection_flags(app, options_.connection);
   add_scope_flags(app, options_.target, options_.scope);
+  add_aws_flags(app, options_.aws, options_.scope);
   std::string names;
   std::vector<std::string> members;
   for (const auto& [name, format] : kFormats) {
@@ -174,6 +176,11 @@ void CheckCommand::add_flags(CLI::App& app) {
       from->excludes(option);
     }
   }
+  for (const char* live : kLiveAwsFlags) {
+    if (CLI::Option* option = app.get_option_no_throw(live)) {
+      from->excludes(option);
+    }
+  }
 }
 
 ExitCode CheckCommand::run(const CLI::App& app) {
@@ -191,6 +198,10 @@ ExitCode CheckCommand::run(const CLI::App& app) {
     print_error("-o {} is the snapshot being read (--from): write the report elsewhere", output);
     return ExitCode::usage;
   }
+  const std::optional<ClickPipesIps> ips = load_clickpipes_ips(options_.aws);
+  if (!ips) {
+    return ExitCode::usage;
+  }
   OutputFile file;
   std::optional<Facts> facts;
   if (!options_.from.empty()) {
@@ -198,11 +209,16 @@ ExitCode CheckCommand::run(const CLI::App& app) {
     if (!facts || (!output.empty() && !file.open(output))) {
       return ExitCode::usage;
     }
+    // The snapshot's list, unless another is named (or it has none).
+    if (!options_.aws.clickpipes_ips.empty() || facts->aws.clickpipes_ips.regions.empty()) {
+      facts->aws.clickpipes_ips = *ips;
+    }
   } else {
-    facts = gather_live(options_.connection, options_.target, output, file);
+    facts = gather_live(options_.connection, options_.target, options_.aws, output, file);
     if (!facts) {
       return ExitCode::usage;
     }
+    facts->aws.clickpipes_ips = *ips;
   }
   return report(*facts, file);
 }

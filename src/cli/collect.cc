@@ -15,6 +15,7 @@ struct CollectOptions {
   ConnectionFlags connection;
   TargetFlags target;
   ScopeRequest scope;  // accepted, as on check; a snapshot holds every table
+  AwsFlags aws;
   std::string output;  // empty: stdout
   bool redact = false;
   int verbosity = 0;
@@ -27,10 +28,13 @@ class CollectCommand : public Command {
     app.footer(kFooter);
     add_connection_flags(app, options_.connection);
     add_scope_flags(app, options_.target, options_.scope);
+    add_aws_flags(app, options_.aws, options_.scope);
     app.add_option("-o,--output", options_.output, "Write the snapshot to FILE (default: stdout)")
         ->group(kOutputGroup);
-    app.add_flag("--redact", options_.redact,
-                 "Replace host, database, role, schema and table names by stable placeholders")
+    app.add_flag(
+           "--redact", options_.redact,
+           "Replace host, database, role, schema and table names (and with --aws the AWS ids, "
+           "ARNs and addresses) by stable placeholders")
         ->group(kOutputGroup);
     add_verbosity_flags(app, options_.verbosity);
   }
@@ -41,11 +45,18 @@ class CollectCommand : public Command {
       return ExitCode::usage;
     }
     set_up_logging(options_.verbosity);
+    const std::optional<ClickPipesIps> ips = load_clickpipes_ips(options_.aws);
+    if (!ips) {
+      return ExitCode::usage;
+    }
     OutputFile file;
-    const std::optional<Facts> facts =
-        gather_live(options_.connection, options_.target, options_.output, file);
+    std::optional<Facts> facts =
+        gather_live(options_.connection, options_.target, options_.aws, options_.output, file);
     if (!facts) {
       return ExitCode::usage;
+    }
+    if (facts->aws.attempted) {
+      facts->aws.clickpipes_ips = *ips;
     }
     const Facts snapshot = options_.redact ? redact(*facts) : *facts;
     // DEL, C1 controls and the like written \uXXXX: nothing raw for a terminal

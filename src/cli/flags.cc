@@ -1,10 +1,13 @@
 #include "cli/flags.h"
 
 #include <charconv>
+#include <fstream>
 
 #include <fmt/format.h>
 
+#include "aws/parse.h"
 #include "checks/scope_names.h"
+#include "cli/run.h"
 
 namespace cdcpreflight::cli {
 
@@ -60,6 +63,73 @@ void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope) {
         return find_check(value) != nullptr ? "" : "no such check: " + value;
       })
       ->group(kScopeGroup);
+}
+
+void add_aws_flags(CLI::App& app, AwsFlags& flags, ScopeRequest& scope) {
+  app.add_flag("--aws", flags.enabled,
+               "Also read the AWS control plane (cluster, parameter group, network) with the AWS "
+               "CLI's read-only Describe calls")
+      ->group(kAwsGroup);
+  app.add_option("--aws-profile", flags.options.profile, "AWS CLI profile (default: the CLI's)")
+      ->type_name("NAME")
+      ->group(kAwsGroup);
+  app.add_option("--aws-region", flags.options.region,
+                 "AWS region (default: the host name's, else the profile's)")
+      ->type_name("REGION")
+      ->group(kAwsGroup);
+  app.add_option("--aws-cluster", flags.options.cluster,
+                 "DB cluster identifier (default: the host name's)")
+      ->type_name("ID")
+      ->group(kAwsGroup);
+  app.add_option("--aws-endpoint-url", flags.options.endpoint_url,
+                 "Send the AWS calls to this endpoint (e.g. LocalStack)")
+      ->type_name("URL")
+      ->group(kAwsGroup);
+  app.add_option("--aws-timeout", flags.options.timeout_seconds,
+                 "Seconds allowed for each AWS CLI call")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str()
+      ->type_name("SECONDS")
+      ->group(kAwsGroup);
+  app.add_option("--clickpipes-region", scope.clickpipes_region,
+                 "ClickPipes region serving the ClickHouse Cloud service, whose static IPs must "
+                 "be admitted (default: report which regions' are)")
+      ->type_name("REGION")
+      ->group(kAwsGroup);
+  app.add_option("--clickpipes-ips", flags.clickpipes_ips,
+                 "ClickPipes static IP list in the shape of static-ips.json (default: the list "
+                 "shipped with the tool)")
+      ->type_name("FILE")
+      ->group(kAwsGroup);
+}
+
+std::optional<ClickPipesIps> load_clickpipes_ips(const AwsFlags& flags) {
+  if (flags.clickpipes_ips.empty()) {
+    return builtin_clickpipes_ips();
+  }
+  std::ifstream file(flags.clickpipes_ips, std::ios::binary);
+  std::string text;
+  if (file) {
+    constexpr std::size_t kMax = std::size_t{16} << 20;
+    text.resize(kMax + 1);
+    file.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(file.gcount()));
+    if (text.size() > kMax) {
+      print_error("--clickpipes-ips {}: larger than 16 MiB", flags.clickpipes_ips);
+      return std::nullopt;
+    }
+  }
+  if (!file && !file.eof()) {
+    print_error("--clickpipes-ips {}: cannot read it", flags.clickpipes_ips);
+    return std::nullopt;
+  }
+  ClickPipesIps ips;
+  if (const auto error = parse_clickpipes_ips(text, ips)) {
+    print_error("--clickpipes-ips {}: {}", flags.clickpipes_ips, *error);
+    return std::nullopt;
+  }
+  ips.source = flags.clickpipes_ips;
+  return ips;
 }
 
 void add_verbosity_flags(CLI::App& app, int& verbosity) {

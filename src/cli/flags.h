@@ -16,6 +16,7 @@ namespace cdcpreflight::cli {
 inline constexpr const char* kConnectionGroup = "Connection";
 inline constexpr const char* kScopeGroup = "Scope";
 inline constexpr const char* kOutputGroup = "Output";
+inline constexpr const char* kAwsGroup = "AWS";
 
 // Exit codes of ../shared/SPEC.md (130/143 come from the signal handler).
 enum class ExitCode : int { ready = 0, not_ready = 1, usage = 2, connection = 3 };
@@ -36,7 +37,24 @@ struct TargetFlags {
   bool deep = false;
 };
 
+// AWS: --aws reads the control plane; the ClickPipes IP list and region are
+// read by the checks, with or without --aws (a snapshot may hold its facts).
+struct AwsFlags {
+  bool enabled = false;
+  AwsOptions options;
+  std::string clickpipes_ips;  // --clickpipes-ips FILE; empty: the list shipped with the tool
+};
+
 void add_connection_flags(CLI::App& app, ConnectionFlags& flags);
+// --aws and its options, --clickpipes-region (into `scope`) and --clickpipes-ips.
+void add_aws_flags(CLI::App& app, AwsFlags& flags, ScopeRequest& scope);
+// The IP list of --clickpipes-ips, or the one shipped with the tool; nullopt,
+// with the error printed, when the file cannot be read or is not such a list.
+[[nodiscard]] std::optional<ClickPipesIps> load_clickpipes_ips(const AwsFlags& flags);
+// The flags that need a live run (--aws and its options).
+inline constexpr const char* kLiveAwsFlags[] = {
+    "--aws",         "--aws-profile",      "--aws-region",
+    "--aws-cluster", "--aws-endpoint-url", "--aws-timeout"};
 // --user and --publication, then the scope (--schema, --table,
 // --long-tx-minutes), --deep and --skip.
 void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope);

@@ -8,6 +8,7 @@
 #include "cdcpreflight/gather.h"
 #include "cli/commands.h"
 #include "cli/run.h"
+#include "util/process.h"
 
 namespace {
 
@@ -19,6 +20,7 @@ namespace {
 extern "C" void on_signal(int signal_number) {
   cdcpreflight::cli::discard_unfinished_output();
   cdcpreflight::cancel_running_queries();
+  cdcpreflight::kill_running_processes();
   constexpr const char kMessage[] = "cdc-preflight: interrupted\n";
   [[maybe_unused]] const ssize_t written = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   _exit(128 + signal_number);

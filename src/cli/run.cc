@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <memory>
 
 #include <spdlog/sinks/ansicolor_sink.h>
@@ -158,7 +159,8 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 std::optional<Facts> gather_live(ConnectionFlags& connection, const TargetFlags& target,
-                                 const std::string& output_path, OutputFile& output) {
+                                 const AwsFlags& aws, const std::string& output_path,
+                                 OutputFile& output) {
   try {
     check_connect_options(connection.connect);
   } catch (const InvalidConninfo& error) {
@@ -177,12 +179,24 @@ std::optional<Facts> gather_live(ConnectionFlags& connection, const TargetFlags&
   if (!output_path.empty() && !output.open(output_path)) {
     return std::nullopt;
   }
+  // The control plane is read while the database is: --aws adds the time of
+  // its slowest chain of calls, not their sum.
+  std::future<AwsFacts> control_plane;
+  if (aws.enabled) {
+    control_plane =
+        std::async(std::launch::async, gather_aws, aws.options, requested_host(connection.connect));
+  }
+  std::optional<Facts> facts;
   try {
-    return gather(connection.connect, gather_options(connection, target));
+    facts = gather(connection.connect, gather_options(connection, target));
   } catch (const InvalidConninfo& error) {
     print_error("{}", error.what());
     return std::nullopt;
   }
+  if (control_plane.valid()) {
+    facts->aws = control_plane.get();
+  }
+  return facts;
 }
 
 void discard_unfinished_output() noexcept {

@@ -63,8 +63,9 @@ class OutputFile {
 // Connects and gathers, after checking what can be checked before any network
 // step (the conninfo string, the -W prompt, the -o file). nullopt, with the
 // usage error printed, when the run cannot start.
+// With --aws, the control plane is read at the same time (gather_aws).
 [[nodiscard]] std::optional<Facts> gather_live(ConnectionFlags& connection,
-                                               const TargetFlags& target,
+                                               const TargetFlags& target, const AwsFlags& aws,
                                                const std::string& output_path, OutputFile& output);
 
 // Async-signal-safe, for the SIGINT/SIGTERM handler: empties the -o file when

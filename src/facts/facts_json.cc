@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -74,6 +75,16 @@ CDCP_STRICT_ENUM_JSON(ReplicaIdentity, {{ReplicaIdentity::default_key, "default"
                                         {ReplicaIdentity::nothing, "nothing"},
                                         {ReplicaIdentity::full, "full"},
                                         {ReplicaIdentity::index, "index"}})
+CDCP_STRICT_ENUM_JSON(AwsFailure, {{AwsFailure::other, "other"},
+                                   {AwsFailure::none, "none"},
+                                   {AwsFailure::no_cli, "no_cli"},
+                                   {AwsFailure::credentials, "credentials"},
+                                   {AwsFailure::access_denied, "access_denied"},
+                                   {AwsFailure::throttled, "throttled"},
+                                   {AwsFailure::not_found, "not_found"},
+                                   {AwsFailure::timeout, "timeout"},
+                                   {AwsFailure::endpoint, "endpoint"},
+                                   {AwsFailure::invalid_output, "invalid_output"}})
 #undef CDCP_STRICT_ENUM_JSON
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConnectionFacts, connected, failure,
@@ -112,6 +123,31 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ReplicationConnectFacts, attempt
                                                 system_identifier, timeline, sqlstate, message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SlotProbeFacts, attempted, ok, sqlstate, message,
                                                 timed_out, blockers, changes_peeked)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsError, failure, call, message)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsClusterMember, instance, writer,
+                                                parameter_group_status)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsCluster, identifier, arn, engine, engine_version,
+                                                engine_mode, status, endpoint, reader_endpoint,
+                                                custom_endpoints, port, parameter_group,
+                                                serverless_min_capacity, serverless_max_capacity,
+                                                members)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsInstance, identifier, status, instance_class,
+                                                address, port, publicly_accessible, vpc_id,
+                                                security_groups)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsParameter, name, value, source, apply_type)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsIngressRule, protocol, from_port, to_port,
+                                                ipv4_ranges, ipv6_ranges, groups, prefix_lists)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsSecurityGroup, id, name, vpc_id, ingress)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsGlobalCluster, identifier, writer_arn,
+                                                member_arns)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClickPipesRegion, region, egress_ips)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClickPipesIps, source, read_on, url, regions)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AwsFacts, attempted, region, cluster_id,
+                                                cluster_from, setup_error, cluster, cluster_error,
+                                                instances, instances_error, parameters,
+                                                parameters_error, security_groups,
+                                                security_groups_error, global_cluster, global_error,
+                                                clickpipes_ips)
 
 namespace {
 
@@ -145,6 +181,9 @@ void to_json(nlohmann::json& json, const Facts& facts) {
       {"slot_probe", facts.slot_probe},
       {"errors", errors},
   };
+  if (facts.aws.attempted) {
+    json["aws"] = facts.aws;
+  }
 }
 
 namespace {
@@ -208,7 +247,15 @@ constexpr IntegerRange kIntegerRanges[] = {
     {"timeline", 0, INT32_MAX},
     // count(*) of the peeked changes, a bigint.
     {"changes_peeked", 0, INT64_MAX},
+    // A security group rule's port range: -1 for every port (all protocols,
+    // ICMP types), else a TCP or UDP port.
+    {"from_port", -1, 65535},
+    {"to_port", -1, 65535},
 };
+
+// The numbers that are not integers: Aurora capacity units, in half steps.
+constexpr std::string_view kFractionalKeys[] = {"serverless_min_capacity",
+                                                "serverless_max_capacity"};
 
 const IntegerRange* range_of(std::string_view key) {
   for (const IntegerRange& range : kIntegerRanges) {
@@ -255,6 +302,13 @@ struct Location {
 // or read true as 1).
 void check_integer(const nlohmann::json& json, const Location& at) {
   const IntegerRange* range = range_of(at.nearest_key());
+  if (json.is_number() && std::find(std::begin(kFractionalKeys), std::end(kFractionalKeys),
+                                    at.nearest_key()) != std::end(kFractionalKeys)) {
+    if (!(json.get<double>() >= 0.0 && json.get<double>() <= 1e6)) {
+      throw std::runtime_error(at.quoted() + " is out of range");
+    }
+    return;
+  }
   if (json.is_number_float() || (json.is_boolean() && range != nullptr)) {
     throw std::runtime_error(at.quoted() + " is not an integer");
   }
@@ -334,6 +388,7 @@ void from_json(const nlohmann::json& json, Facts& facts) {
   optional_section("activity", facts.activity);
   optional_section("replication_connect", facts.replication_connect);
   optional_section("slot_probe", facts.slot_probe);
+  optional_section("aws", facts.aws);
   facts.deep = facts.slot_probe.attempted;
   resolve_user(facts);
   for (const FactGroup group : kFactGroups) {

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "aws/parse.h"
 #include "cdcpreflight/endpoint.h"
 
 namespace cdcpreflight {
@@ -178,6 +179,10 @@ std::string redact_quoted(const std::string& text, Placeholders& hosts, Placehol
 std::string scrub(std::string text, const std::vector<std::pair<std::string, std::string>>& names) {
   static const std::regex ipv4(R"(\b\d{1,3}(\.\d{1,3}){3}\b)");
   static const std::regex ipv6(R"(\(([0-9A-Fa-f]{0,4}:){2,}[0-9A-Fa-f.:%\w]*\))");
+  static const std::regex arn(R"(arn:aws[a-z-]*:[A-Za-z0-9:/_.+=@-]*)");
+  static const std::regex account(R"(\b\d{12}\b)");
+  text = std::regex_replace(text, arn, "arn:aws:redacted");
+  text = std::regex_replace(text, account, "000000000000");
   text = std::regex_replace(text, ipv6, "(2001:db8::1)");
   text = std::regex_replace(text, ipv4, "192.0.2.1");
   for (const auto& [name, placeholder] : names) {
@@ -248,6 +253,94 @@ Facts redact(const Facts& facts) {
     blocker.user = role(blocker.user);
   }
 
+  // The control plane: ids and addresses, so that each verdict stays (the same
+  // cluster ARN is the same placeholder wherever it appears; a range that holds
+  // a ClickPipes address, which is public, is kept).
+  Placeholders clusters("cluster-"), instances("instance-"), globals("global-"),
+      parameter_groups("parameter-group-"), security_groups([](const std::string&, std::size_t n) {
+        return fmt::format("sg-redacted{}", n);
+      }),
+      vpcs([](const std::string&, std::size_t n) { return fmt::format("vpc-redacted{}", n); }),
+      prefix_lists(
+          [](const std::string&, std::size_t n) { return fmt::format("pl-redacted{}", n); }),
+      ranges([](const std::string&, std::size_t n) {
+        return fmt::format("198.51.100.{}/32", n % 256);
+      }),
+      ranges6(
+          [](const std::string&, std::size_t n) { return fmt::format("2001:db8::{:x}/128", n); });
+  const auto arn = [&](const std::string& text) {
+    if (const auto parsed = parse_cluster_arn(text)) {
+      return fmt::format("arn:aws:rds:{}:000000000000:cluster:{}", parsed->region,
+                         clusters(parsed->identifier));
+    }
+    return text.empty() ? text : std::string("arn:aws:rds:redacted");
+  };
+  const auto parameter_group = [&](const std::string& name) {
+    return name.starts_with("default.") ? name : parameter_groups(name);
+  };
+  AwsFacts& aws = out.aws;
+  const ClickPipesIps& ips = aws.clickpipes_ips;
+  const auto range = [&](const std::string& cidr) {
+    const bool holds_clickpipes =
+        std::any_of(ips.regions.begin(), ips.regions.end(), [&](const ClickPipesRegion& region) {
+          return std::any_of(region.egress_ips.begin(), region.egress_ips.end(),
+                             [&](const std::string& ip) { return cidr_contains(cidr, ip); });
+        });
+    return holds_clickpipes ? cidr : ranges(cidr);
+  };
+  aws.cluster_id = clusters(aws.cluster_id);
+  if (aws.cluster) {
+    AwsCluster& cluster = *aws.cluster;
+    cluster.identifier = clusters(cluster.identifier);
+    cluster.arn = arn(cluster.arn);
+    cluster.endpoint = hosts(cluster.endpoint);
+    cluster.reader_endpoint = hosts(cluster.reader_endpoint);
+    for (std::string& endpoint : cluster.custom_endpoints) {
+      endpoint = hosts(endpoint);
+    }
+    cluster.parameter_group = parameter_group(cluster.parameter_group);
+    for (AwsClusterMember& member : cluster.members) {
+      member.instance = instances(member.instance);
+    }
+  }
+  for (AwsInstance& instance : aws.instances) {
+    instance.identifier = instances(instance.identifier);
+    instance.address = hosts(instance.address);
+    instance.vpc_id = vpcs(instance.vpc_id);
+    for (std::string& group : instance.security_groups) {
+      group = security_groups(group);
+    }
+  }
+  for (AwsSecurityGroup& group : aws.security_groups) {
+    group.id = security_groups(group.id);
+    group.name = group.name.empty() ? group.name : "security-group";
+    group.vpc_id = vpcs(group.vpc_id);
+    for (AwsIngressRule& rule : group.ingress) {
+      for (std::string& cidr : rule.ipv4_ranges) {
+        cidr = range(cidr);
+      }
+      for (std::string& cidr : rule.ipv6_ranges) {
+        cidr = ranges6(cidr);
+      }
+      for (std::string& other : rule.groups) {
+        other = security_groups(other);
+      }
+      for (std::string& list : rule.prefix_lists) {
+        list = prefix_lists(list);
+      }
+    }
+  }
+  if (aws.global_cluster) {
+    aws.global_cluster->identifier = globals(aws.global_cluster->identifier);
+    aws.global_cluster->writer_arn = arn(aws.global_cluster->writer_arn);
+    for (std::string& member : aws.global_cluster->member_arns) {
+      member = arn(member);
+    }
+  }
+  if (ips.source != "built in") {
+    aws.clickpipes_ips.source = "/redacted/clickpipes-ips.json";
+  }
+
   // Free text from the server and libpq names them too: first where libpq
   // quotes hosts and files, then every name known by now wherever it appears,
   // longest first, so that a name inside a longer one does not break it.
@@ -256,12 +349,21 @@ Facts redact(const Facts& facts) {
   for (auto& [group, error] : out.errors) {
     messages.push_back(&error.message);
   }
+  for (std::optional<AwsError>* error :
+       {&aws.setup_error, &aws.cluster_error, &aws.instances_error, &aws.parameters_error,
+        &aws.security_groups_error, &aws.global_error}) {
+    if (error->has_value()) {
+      messages.push_back(&(*error)->message);
+    }
+  }
   for (std::string* message : messages) {
     *message = redact_quoted(*message, hosts, files, services);
   }
   std::vector<std::pair<std::string, std::string>> names;
-  for (const Placeholders* kind : {&hosts, &files, &services, &roles, &schemas, &tables, &databases,
-                                   &publications, &slots, &transactions}) {
+  for (const Placeholders* kind :
+       {&hosts, &files, &services, &roles, &schemas, &tables, &databases, &publications, &slots,
+        &transactions, &clusters, &instances, &globals, &parameter_groups, &security_groups, &vpcs,
+        &prefix_lists}) {
     names.insert(names.end(), kind->names().begin(), kind->names().end());
   }
   std::sort(names.begin(), names.end(),

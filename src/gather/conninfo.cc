@@ -39,6 +39,27 @@ void check_connect_options(const ConnectOptions& options) {
   PQconninfoFree(parsed);
 }
 
+std::string requested_host(const ConnectOptions& options) {
+  std::string host = options.host;
+  if (!options.dbname.empty() && looks_like_conninfo(options.dbname)) {
+    if (PQconninfoOption* parsed = PQconninfoParse(options.dbname.c_str(), nullptr)) {
+      for (PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
+        if (std::string_view(option->keyword) == "host" && option->val != nullptr &&
+            *option->val != '\0') {
+          host = option->val;
+        }
+      }
+      PQconninfoFree(parsed);
+    }
+  }
+  if (host.empty()) {
+    if (const char* env = std::getenv("PGHOST"); env != nullptr) {
+      host = env;
+    }
+  }
+  return host.substr(0, host.find(','));
+}
+
 std::string effective_option(PGconn* conn, std::string_view keyword) {
   std::string value;
   PQconninfoOption* options = PQconninfo(conn);

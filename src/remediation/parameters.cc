@@ -1,6 +1,7 @@
 #include "remediation/parameters.h"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 
 #include <fmt/format.h>
@@ -48,20 +49,45 @@ AwsTarget aws_target(const Facts& facts) {
   if (!endpoint.region.empty()) {
     target.region = endpoint.region;
   }
+  int major = facts.server.version_num / 10000;
+  const AwsFacts& aws = facts.aws;
+  if (aws.cluster) {
+    target.cluster = aws.cluster->identifier;
+    target.parameter_group = aws.cluster->parameter_group;
+    if (const AwsClusterMember* writer = aws_writer_member(aws)) {
+      target.writer = writer->instance;
+    }
+    const std::string& version = aws.cluster->engine_version;
+    int from_engine = 0;
+    std::from_chars(version.data(), version.data() + version.size(), from_engine);
+    major = from_engine > 0 ? from_engine : major;
+  }
+  if (aws.attempted && !aws.region.empty()) {
+    target.region = aws.region;
+  }
+  target.family =
+      major > 0 ? fmt::format("aurora-postgresql{}", major) : "aurora-postgresql<major>";
+  target.custom_group = major > 0 ? fmt::format("cdc-aurora-pg{}", major) : "cdc-aurora-pg<major>";
   return target;
 }
 
 namespace {
 
+std::string aurora_reboot_command(const AwsTarget& target, const std::string& instance) {
+  return fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier {}",
+                     target.region, instance);
+}
+
 std::vector<std::string> aurora_reboot_commands(const AwsTarget& target) {
+  if (target.writer != "<writer-instance>") {
+    return {aurora_reboot_command(target, target.writer)};
+  }
   return {
       fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
                   "'DBClusters[0].DBClusterMembers[?IsClusterWriter==`true`].DBInstanceIdentifier' "
                   "--output text",
                   target.region, target.cluster),
-      fmt::format(
-          "aws rds reboot-db-instance --region {} --db-instance-identifier <writer-instance>",
-          target.region)};
+      aurora_reboot_command(target, target.writer)};
 }
 
 constexpr const char* kAuroraRebootStep =
@@ -70,15 +96,67 @@ constexpr const char* kAuroraRebootStep =
 constexpr const char* kPostgresRestartCommand =
     "pg_ctl restart -D <data-directory>   # or: sudo systemctl restart postgresql";
 
+std::string create_and_attach_commands(const AwsTarget& target) {
+  return fmt::format(
+      "aws rds create-db-cluster-parameter-group --region {0} "
+      "--db-cluster-parameter-group-name {2} --db-parameter-group-family {3} "
+      "--description \"Logical replication for CDC\"\n"
+      "aws rds modify-db-cluster --region {0} --db-cluster-identifier {1} "
+      "--db-cluster-parameter-group-name {2}",
+      target.region, target.cluster, target.custom_group, target.family);
+}
+
+}  // namespace
+
+Remediation aurora_group_remediation(const Facts& facts, std::span<const ParameterChange> changes) {
+  const AwsTarget target = aws_target(facts);
+  const bool replace = target.default_group() || target.parameter_group.empty();
+  const std::string& group = replace ? target.custom_group : target.parameter_group;
+  Remediation fix;
+  if (replace) {
+    fix.steps.push_back(fmt::format(
+        "Cluster {} uses {}, a default DB cluster parameter group, which cannot be modified: "
+        "create the custom DB cluster parameter group {} (family {}) and attach it to the "
+        "cluster (Console: Modify > DB cluster parameter group > Continue > Modify cluster).",
+        target.cluster, target.parameter_group.empty() ? "no" : target.parameter_group, group,
+        target.family));
+    fix.commands.push_back(create_and_attach_commands(target));
+  }
+  if (!changes.empty()) {
+    fix.steps.push_back(fmt::format(
+        "In the DB cluster parameter group {}, set {} (Console: Parameter groups > {} > Edit > "
+        "Save changes).",
+        group, settings_list(changes), group));
+    fix.commands.push_back(
+        fmt::format("aws rds modify-db-cluster-parameter-group --region {} "
+                    "--db-cluster-parameter-group-name {}{}",
+                    target.region, group, parameters_argument(changes)));
+  }
+  fix.steps.push_back(fmt::format(
+      "Reboot the writer instance {} (then the readers) so the change takes effect, and check "
+      "that DBClusterParameterGroupStatus is in-sync.",
+      target.writer));
+  fix.commands.push_back(aurora_reboot_command(target, target.writer));
+  fix.commands.push_back(fmt::format(
+      "aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
+      "'DBClusters[0].DBClusterMembers[].[DBInstanceIdentifier,DBClusterParameterGroupStatus]' "
+      "--output text",
+      target.region, target.cluster));
+  fix.docs = kAuroraSetupDocs;
+  fix.parameters.assign(changes.begin(), changes.end());
+  return fix;
+}
+
+namespace {
+
 Remediation aurora_remediation(const Facts& facts, std::span<const ParameterChange> changes) {
   const AwsTarget target = aws_target(facts);
+  if (!target.parameter_group.empty()) {
+    return aurora_group_remediation(facts, changes);
+  }
   const std::string& cluster = target.cluster;
   const std::string& region = target.region;
-  const int major = facts.server.version_num / 10000;
-  const std::string family =
-      major > 0 ? fmt::format("aurora-postgresql{}", major) : "aurora-postgresql<major>";
-  const std::string custom_group =
-      major > 0 ? fmt::format("cdc-aurora-pg{}", major) : "cdc-aurora-pg<major>";
+  const std::string& family = target.family;
   Remediation fix;
   fix.steps = {
       fmt::format("In the DB cluster parameter group of cluster {}, set {} (a default.* group "
@@ -94,13 +172,7 @@ Remediation aurora_remediation(const Facts& facts, std::span<const ParameterChan
       fmt::format("aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
                   "'DBClusters[0].DBClusterParameterGroup' --output text",
                   region, cluster),
-      fmt::format("# only if that group's name starts with default.:\n"
-                  "aws rds create-db-cluster-parameter-group --region {0} "
-                  "--db-cluster-parameter-group-name {2} --db-parameter-group-family {3} "
-                  "--description \"Logical replication for CDC\"\n"
-                  "aws rds modify-db-cluster --region {0} --db-cluster-identifier {1} "
-                  "--db-cluster-parameter-group-name {2}",
-                  region, cluster, custom_group, family),
+      "# only if that group's name starts with default.:\n" + create_and_attach_commands(target),
       fmt::format("aws rds modify-db-cluster-parameter-group --region {} "
                   "--db-cluster-parameter-group-name <group>{}",
                   region, parameters_argument(changes)),

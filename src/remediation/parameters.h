@@ -12,11 +12,20 @@
 
 namespace cdcpreflight {
 
-// What the host name reveals of the cluster or instance, else <placeholders>.
+// What --aws read of the cluster, else what the host name reveals of the
+// cluster or instance, else <placeholders>.
 struct AwsTarget {
   std::string cluster = "<cluster-id>";
   std::string instance = "<instance-id>";
   std::string region = "<region>";
+  std::string writer = "<writer-instance>";
+  // The DB cluster parameter group attached, when --aws read it (empty: unknown).
+  std::string parameter_group;
+  // The family of a custom group (aurora-postgresql15) and its suggested name
+  // (cdc-aurora-pg15), from the cluster's engine version, else the server's.
+  std::string family;
+  std::string custom_group;
+  [[nodiscard]] bool default_group() const { return parameter_group.starts_with("default."); }
 };
 
 [[nodiscard]] AwsTarget aws_target(const Facts& facts);
@@ -29,5 +38,12 @@ enum class NeedsRestart { no, yes };
 
 // The parameters are already set; only the reboot (restart) is missing.
 [[nodiscard]] Remediation reboot_remediation(const Facts& facts);
+
+// Aurora, what --aws read: the fix of the cluster's parameter group for
+// `changes` (a custom group created and attached first when a default.* one is
+// attached), then the reboot of the writer; with no changes, only the
+// attachment of a custom group (when the default is attached) and the reboot.
+[[nodiscard]] Remediation aurora_group_remediation(const Facts& facts,
+                                                   std::span<const ParameterChange> changes);
 
 }  // namespace cdcpreflight

@@ -51,6 +51,9 @@ class Painter {
 
 // A group's heading: Connection, Settings, …
 std::string heading(std::string group) {
+  if (group == "aws") {
+    return "AWS";
+  }
   if (!group.empty() && group[0] >= 'a' && group[0] <= 'z') {
     group[0] = static_cast<char>(group[0] - 'a' + 'A');
   }
