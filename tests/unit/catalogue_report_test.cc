@@ -98,7 +98,10 @@ TEST(CatalogueReport, HasTheChecksOfTheSpecInOrder) {
                                              "activity.long_transactions",
                                              "slots.inactive",
                                              "slots.clickpipes",
-                                             "replication.slot_probe"};
+                                             "replication.slot_probe",
+                                             "aws.cluster",
+                                             "aws.parameter_group",
+                                             "aws.network"};
   std::vector<std::string_view> actual;
   for (const CheckDefinition& check : catalogue()) {
     actual.push_back(check.id);

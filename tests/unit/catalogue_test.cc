@@ -36,7 +36,11 @@ TEST(Catalogue, FindCheckReturnsNullForAnUnknownId) {
 // --- run_checks
 
 // slots.clickpipes skips where ClickPipes has no slot yet.
-bool skips_without_a_pipe(std::string_view id) { return id == "slots.clickpipes"; }
+// slots.clickpipes skips where ClickPipes has no slot, the aws.* checks
+// without --aws (FactsBuilder has no control-plane facts).
+bool skips_without_a_pipe(std::string_view id) {
+  return id == "slots.clickpipes" || id.starts_with("aws.");
+}
 
 TEST(RunChecks, AReadyAuroraPassesEveryCheckButTheSlotProbeWhichNeedsDeep) {
   for (const CheckResult& result : run_all(FactsBuilder().build())) {
@@ -84,6 +88,10 @@ TEST(RunChecks, WithoutAConnectionOnlyConnectionRuns) {
     SCOPED_TRACE(result.id);
     if (result.id == "connection") {
       EXPECT_EQ(result.status, Status::fail);
+    } else if (find_check(result.id)->control_plane) {
+      // The control plane needs no database: without --aws, it is that which skips.
+      EXPECT_EQ(result.status, Status::skip);
+      EXPECT_THAT(result.summary, HasSubstr("--aws not given"));
     } else {
       EXPECT_EQ(result.status, Status::skip);
       EXPECT_THAT(result.summary, HasSubstr("no connection"));
@@ -153,23 +161,24 @@ TEST(BuildReport, CountsEachStatus) {
                                       .build());  // and slot_probe, slots.clickpipes: skip
   EXPECT_EQ(report.summary.warn, 1);
   EXPECT_EQ(report.summary.fail, 1);
-  EXPECT_EQ(report.summary.skip, 5);
+  EXPECT_EQ(report.summary.skip, 8);  // and the three aws.* checks, without --aws
   EXPECT_EQ(report.summary.error, 0);
-  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 7);
+  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 10);
   EXPECT_FALSE(report.summary.ready);
 }
 
 TEST(BuildReport, ReadyWhenEverythingPasses) {
   const Report report = report_of(FactsBuilder().slot_probe_ok().build(), Strict::no);
   EXPECT_TRUE(report.summary.ready);
-  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 1);  // slots.clickpipes
+  // slots.clickpipes and the three aws.* checks (no --aws)
+  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 4);
 }
 
 TEST(BuildReport, ReadyWithTheSlotProbeSkippedWithoutDeep) {
   const Report report = report_of(FactsBuilder().build(), Strict::yes);
   EXPECT_TRUE(report.summary.ready);
-  EXPECT_EQ(report.summary.skip, 2);  // and slots.clickpipes
-  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 2);
+  EXPECT_EQ(report.summary.skip, 5);  // and slots.clickpipes, and aws.* without --aws
+  EXPECT_EQ(report.summary.pass, static_cast<int>(catalogue().size()) - 5);
 }
 
 TEST(BuildReport, AWarningIsStillReady) {
