@@ -185,7 +185,10 @@ AwsError classify_aws_failure(const std::string& name, const ProcessResult& resu
       }
     }
   }
-  if (line.empty()) {
+  if (line.find("You must specify a region") != std::string::npos) {
+    error.message = fmt::format(
+        "aws {}: no region: give --aws-region (or set one in the AWS CLI profile)", name);
+  } else if (line.empty()) {
     error.message =
         fmt::format("aws {} exited with status {} and said nothing", name, result.exit_code);
   } else {

@@ -86,8 +86,9 @@ void find_cluster(const AwsOptions& options, std::string_view host, AwsFacts& aw
                           "--aws-region",
                           endpoint.identifier)};
         } else {
+          // The writer cluster is found in its own region only.
           aws.cluster_id = writer->identifier;
-          aws.region = options.region.empty() ? writer->region : options.region;
+          aws.region = writer->region;
           aws.global_cluster = global;
         }
       }

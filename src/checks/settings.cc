@@ -117,12 +117,24 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
   const ParameterChange change{"wal_sender_timeout", "0", "0"};
   Remediation fix = parameter_remediation(facts, std::span(&change, 1), NeedsRestart::no);
   if (is_aws(facts)) {
-    fix.steps.insert(
-        fix.steps.begin() + 1,
-        "Whether wal_sender_timeout applies at once or at reboot on your engine version: aws rds "
-        "describe-db-cluster-parameters --db-cluster-parameter-group-name <group> --query "
-        "\"Parameters[?ParameterName=='wal_sender_timeout'].[ParameterName,ParameterValue,"
-        "ApplyType,IsModifiable]\" (pending-reboot works for both).");
+    // --aws read the group: its ApplyType says; else the command that reads it.
+    const AwsParameter* known = aws_parameter(facts.aws, "wal_sender_timeout");
+    const AwsTarget target = aws_target(facts);
+    std::string step;
+    if (known != nullptr && !known->apply_type.empty()) {
+      step = fmt::format(
+          "wal_sender_timeout is a {} parameter in {} ({}; pending-reboot works for both).",
+          known->apply_type, target.parameter_group,
+          known->apply_type == "dynamic" ? "it applies at once" : "it applies at the reboot");
+    } else {
+      step = fmt::format(
+          "Whether wal_sender_timeout applies at once or at reboot on your engine version: aws "
+          "rds describe-db-cluster-parameters --db-cluster-parameter-group-name {} --query "
+          "\"Parameters[?ParameterName=='wal_sender_timeout'].[ParameterName,ParameterValue,"
+          "ApplyType,IsModifiable]\" (pending-reboot works for both).",
+          target.parameter_group.empty() ? "<group>" : target.parameter_group);
+    }
+    fix.steps.insert(fix.steps.begin() + 1, std::move(step));
   }
   const std::string shown = format_milliseconds(ms);
   constexpr long long kToleratedMilliseconds = 5LL * 60 * 1000;  // the ClickPipes FAQ
