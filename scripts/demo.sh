@@ -2,7 +2,8 @@
 # A short tour of cdc-preflight, on a throwaway PostgreSQL server (Debian 12's PostgreSQL 15)
 # shaped like a freshly created Amazon Aurora PostgreSQL cluster:
 #   1. start the server (logical replication off, no grants, a table without a primary key),
-#   2. run cdc-preflight as `clickpipes_user`: not ready, with the fix for every failure,
+#   2. run cdc-preflight as `clickpipes_user`: not ready, with the fix for every failure;
+#      then with --aws against a local stand-in for the AWS APIs (the control plane's fix),
 #   3. apply the fixes: the SQL script printed by `--format sql`, then the emulated
 #      "DB cluster parameter group + reboot the writer",
 #   4. run cdc-preflight again: ready.
@@ -54,6 +55,10 @@ DATA_DIR="$DEMO_DIR/data"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [[ -n "${FAKE_AWS_PID:-}" ]]; then
+    kill "$FAKE_AWS_PID" 2>/dev/null || true
+    wait "$FAKE_AWS_PID" 2>/dev/null || true
+  fi
   if [[ -f "$DATA_DIR/postmaster.pid" ]]; then
     as_server_owner "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m fast -w -t 30 stop >/dev/null 2>&1 ||
       as_server_owner "$PG_BIN/pg_ctl" -D "$DATA_DIR" -m immediate -w stop >/dev/null 2>&1 || true
@@ -191,6 +196,44 @@ preflight || first_rc=$?
 say
 say "cdc-preflight exited with $first_rc (0 = ready, 1 = not ready)."
 [[ "$first_rc" -le 1 ]] || cdcp_die "cdc-preflight could not check the demo server (exit code $first_rc)"
+
+heading "2b. And the AWS control plane (--aws)"
+# Amazon is not reachable from here: the AWS CLI talks to a local stand-in for the RDS and EC2
+# APIs (tests/integration/fake_aws, the integration tests' endpoint), which answers for a
+# fresh cluster "cdc-fresh": default parameter group, a security group open to a bastion only.
+# The demo's server is reached through that cluster's endpoint name (hostaddr: no DNS).
+if [[ -x /usr/bin/aws && -x /usr/bin/python3 ]]; then
+  python3 "$CDCP_ROOT/tests/integration/fake_aws/server.py" --port-file "$DEMO_DIR/aws.port" \
+    --log "$DEMO_DIR/aws.log" --ips "$CDCP_ROOT/data/clickpipes-static-ips.json" \
+    >"$DEMO_DIR/aws.out" 2>&1 &
+  FAKE_AWS_PID=$!
+  for ((tries = 0; tries < 100; tries++)); do
+    [[ -s "$DEMO_DIR/aws.port" ]] && break
+    sleep 0.1
+  done
+  [[ -s "$DEMO_DIR/aws.port" ]] || cdcp_die "the local AWS endpoint did not start"
+  AWS_URL="http://127.0.0.1:$(cat "$DEMO_DIR/aws.port")"
+  CLUSTER_HOST=cdc-fresh.cluster-c1a2b3c4d5e6.us-east-1.rds.amazonaws.com
+  say "\$ cdc-preflight -d 'host=$CLUSTER_HOST hostaddr=127.0.0.1 port=$PORT ...' \\"
+  say "    --aws --aws-endpoint-url $AWS_URL --clickpipes-region us-east-1"
+  say "(the AWS part of the report, and the one parameter-group fix:)"
+  say
+  aws_rc=0
+  PATH="/usr/bin:$PATH" AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE \
+    AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY \
+    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+    PGPASSWORD="$DEMO_PASSWORD" "$TOOL" --color never \
+    -d "host=$CLUSTER_HOST hostaddr=127.0.0.1 port=$PORT user=$DEMO_USER dbname=$DEMO_DB" \
+    --aws --aws-endpoint-url "$AWS_URL" --clickpipes-region us-east-1 \
+    >"$DEMO_DIR/aws-report.txt" || aws_rc=$?
+  sed -n '/^AWS$/,$p' "$DEMO_DIR/aws-report.txt"
+  [[ "$aws_rc" -le 1 ]] || cdcp_die "cdc-preflight --aws could not check the demo (exit code $aws_rc)"
+  kill "$FAKE_AWS_PID" 2>/dev/null || true
+  wait "$FAKE_AWS_PID" 2>/dev/null || true
+  FAKE_AWS_PID=""
+else
+  say "(skipped: the AWS CLI (/usr/bin/aws, Debian's awscli) and python3 are not installed)"
+fi
 
 heading "3a. The SQL fixes, as one script (--format sql)"
 say "\$ PGPASSWORD=... cdc-preflight -h localhost -p $PORT -U $DEMO_USER -d $DEMO_DB --format sql -o fix.sql"

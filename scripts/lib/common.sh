@@ -16,6 +16,7 @@ CDCP_PACKAGES=(
   libpq-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   postgresql postgresql-client pgbouncer libxml2-utils
+  awscli python3
   clang clang-format clang-tidy
 )
 

@@ -309,7 +309,7 @@ std::optional<ClusterArn> parse_cluster_arn(std::string_view arn) {
 
 std::optional<std::string> parse_clickpipes_ips(std::string_view text, ClickPipesIps& ips) {
   ClickPipesIps read;
-  const auto error = parsed(text, [&](const json& document) {
+  auto error = parsed(text, [&](const json& document) {
     read.read_on = cdcpreflight::text(document, "read_on");
     read.url = cdcpreflight::text(document, "source");
     for (const json& entry : list(document, "aws")) {

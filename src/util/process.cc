@@ -90,7 +90,10 @@ std::vector<std::string> environment_with(
     }
   }
   for (const auto& [name, value] : changes) {
-    entries.push_back(name + "=" + value);
+    std::string entry = name;
+    entry += '=';
+    entry += value;
+    entries.push_back(std::move(entry));
   }
   return entries;
 }
