@@ -76,6 +76,9 @@ std::optional<std::uint32_t> ipv4(const std::string& text) {
 }  // namespace
 
 bool cidr_contains(const std::string& cidr, const std::string& ip) {
+  if (cidr.find('\0') != std::string::npos || ip.find('\0') != std::string::npos) {
+    return false;  // inet_pton would read up to it only
+  }
   const std::size_t slash = cidr.find('/');
   const auto base = ipv4(cidr.substr(0, slash));
   const auto address = ipv4(ip);

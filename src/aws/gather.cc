@@ -121,7 +121,9 @@ AwsFacts gather_aws(const AwsOptions& options, std::string_view host) {
     std::optional<AwsError> error =
         describe(scoped, {"rds", "describe-db-clusters", "--db-cluster-identifier", aws.cluster_id},
                  [&](std::string_view out) { return parse_db_clusters(out, read); });
-    if (!error && !read) {
+    if (error) {
+      read.reset();
+    } else if (!read) {
       error = AwsError{AwsFailure::not_found, "rds describe-db-clusters",
                        fmt::format("aws rds describe-db-clusters: no cluster {}", aws.cluster_id)};
     }
@@ -134,6 +136,9 @@ AwsFacts gather_aws(const AwsOptions& options, std::string_view host) {
                  {"rds", "describe-db-instances", "--filters",
                   "Name=db-cluster-id,Values=" + aws.cluster_id},
                  [&](std::string_view out) { return parse_db_instances(out, read, nullptr); });
+    if (error) {
+      read.clear();  // what was read before the output went wrong is no answer
+    }
     return std::make_pair(read, error);
   });
   const bool global_known = aws.global_cluster.has_value();
@@ -181,6 +186,9 @@ AwsFacts gather_aws(const AwsOptions& options, std::string_view host) {
           {"rds", "describe-db-cluster-parameters", "--db-cluster-parameter-group-name", group},
           [&](std::string_view out) { return parse_cluster_parameters(out, read); });
     }
+    if (error) {
+      read.clear();
+    }
     return std::make_pair(read, error);
   });
   std::vector<std::string> group_ids;
@@ -203,6 +211,9 @@ AwsFacts gather_aws(const AwsOptions& options, std::string_view host) {
       call.insert(call.end(), group_ids.begin(), group_ids.end());
       error = describe(scoped, call,
                        [&](std::string_view out) { return parse_security_groups(out, read); });
+    }
+    if (error) {
+      read.clear();
     }
     return std::make_pair(read, error);
   });

@@ -193,6 +193,9 @@ AwsIngressRule read_rule(const json& entry) {
 }
 
 bool is_ipv4(const std::string& address) {
+  if (address.find('\0') != std::string::npos) {
+    return false;  // inet_pton would read up to it only
+  }
   in_addr parsed{};
   return inet_pton(AF_INET, address.c_str(), &parsed) == 1;
 }

@@ -31,6 +31,11 @@ constexpr const char* kStaticIpsDocs =
 
 CheckResult not_asked() { return make_result(Status::skip, "not checked: --aws not given"); }
 
+std::string not_found(const AwsFacts& aws) {
+  return aws.cluster_id.empty() ? "not checked: the cluster was not found (see aws.cluster)"
+                                : fmt::format("not checked: no DB cluster {}", aws.cluster_id);
+}
+
 // A failed call: `error`, with the cause in one line; AccessDenied names the
 // IAM actions the checks need.
 CheckResult call_failed(const AwsError& error) {
@@ -98,6 +103,13 @@ CheckResult aws_cluster(const Facts& facts, const Scope& /*scope*/) {
     fix.steps.push_back(
         "Name the cluster with --aws-cluster and its region with --aws-region (the cluster "
         "identifier, as the console's Databases page shows it).");
+    if (aws.cluster_id.empty()) {
+      // The Global Database or the instance the host names was not found.
+      return make_result(Status::fail,
+                         aws.cluster_error ? aws.cluster_error->message
+                                           : "the cluster behind the host was not found",
+                         {}, std::move(fix));
+    }
     fix.commands.push_back(fmt::format(
         "aws rds describe-db-clusters --region {} --query "
         "'DBClusters[?Engine==`aurora-postgresql`].[DBClusterIdentifier,Endpoint]' --output text",
@@ -258,7 +270,7 @@ CheckResult aws_parameter_group(const Facts& facts, const Scope& /*scope*/) {
     return call_failed(*error);
   }
   if (!aws.cluster) {
-    return make_result(Status::skip, fmt::format("not checked: no DB cluster {}", aws.cluster_id));
+    return make_result(Status::skip, not_found(aws));
   }
   const AwsCluster& cluster = *aws.cluster;
   const std::string& group = cluster.parameter_group;
@@ -276,13 +288,20 @@ CheckResult aws_parameter_group(const Facts& facts, const Scope& /*scope*/) {
     }
   }
   const bool default_group = group.starts_with("default.");
+  // The members waiting for a reboot, the writer first (the API lists them in
+  // no such order); those in another state than in-sync (applying: dynamic
+  // values on their way) are only named.
   std::vector<std::string> pending;
+  std::vector<std::string> unsettled;
   for (const AwsClusterMember& member : cluster.members) {
-    details.push_back(fmt::format("{} ({}): {}", member.instance,
-                                  member.writer ? "writer" : "reader",
-                                  member.parameter_group_status));
-    if (member.parameter_group_status != "in-sync") {
-      pending.push_back(member.instance);
+    details.push_back(
+        fmt::format("{} ({}): {}", member.instance, member.writer ? "writer" : "reader",
+                    member.parameter_group_status.empty() ? "no DBClusterParameterGroupStatus"
+                                                          : member.parameter_group_status));
+    if (member.parameter_group_status == "pending-reboot") {
+      pending.insert(member.writer ? pending.begin() : pending.end(), member.instance);
+    } else if (member.parameter_group_status != "in-sync") {
+      unsettled.push_back(member.instance);
     }
   }
   if (default_group || !changes.empty()) {
@@ -319,6 +338,23 @@ CheckResult aws_parameter_group(const Facts& facts, const Scope& /*scope*/) {
     return make_result(Status::fail,
                        fmt::format("parameter group {} waits for a reboot of {}", group, names),
                        std::move(details), std::move(fix));
+  }
+  if (!unsettled.empty()) {
+    return make_result(
+        Status::warn,
+        fmt::format("parameter group {} sets the CDC values, but {} {} not in-sync yet", group,
+                    fmt::join(unsettled, ", "), unsettled.size() == 1 ? "is" : "are"),
+        std::move(details),
+        Remediation{.sql = {},
+                    .steps = {"Check again once every member's DBClusterParameterGroupStatus "
+                              "is in-sync (or pending-reboot: then reboot it)."},
+                    .commands = {fmt::format(
+                        "aws rds describe-db-clusters --region {} --db-cluster-identifier {} "
+                        "--query 'DBClusters[0].DBClusterMembers[].[DBInstanceIdentifier,"
+                        "DBClusterParameterGroupStatus]' --output text",
+                        region_of(aws), cluster.identifier)},
+                    .docs = kAuroraSetupDocs,
+                    .parameters = {}});
   }
   return make_result(Status::pass,
                      fmt::format("parameter group {} sets rds.logical_replication = 1 and "
@@ -409,7 +445,7 @@ CheckResult aws_network(const Facts& facts, const Scope& scope) {
     return call_failed(*error);
   }
   if (!aws.cluster) {
-    return make_result(Status::skip, fmt::format("not checked: no DB cluster {}", aws.cluster_id));
+    return make_result(Status::skip, not_found(aws));
   }
   if (aws.instances_error) {
     return call_failed(*aws.instances_error);

@@ -292,7 +292,8 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "Read from the control plane (rds describe-db-cluster-parameters): the values "
               "ClickPipes' Aurora guide sets, applied (the writer rebooted). Works when the "
               "database cannot be reached. Skipped without --aws.",
-       .warns = "",
+       .warns = "the values are right but a member's DBClusterParameterGroupStatus is neither "
+                "in-sync nor pending-reboot (applying)",
        .fails = "the attached group is a default.* one, a value is wrong, or a member's "
                 "DBClusterParameterGroupStatus is not in-sync (the instances to reboot named)",
        .needs = {},

@@ -103,6 +103,15 @@ void describe_refusal(Refusal refusal, const ConnectionFacts& connection, const 
                "connections the same way: use sslmode=verify-full."};
 }
 
+// The writer's security groups --aws read, else a placeholder.
+std::string security_group_ids(const Facts& facts) {
+  std::string ids;
+  for (const AwsSecurityGroup& group : facts.aws.security_groups) {
+    ids += (ids.empty() ? "" : " ") + group.id;
+  }
+  return ids.empty() ? "<security-group-id>" : ids;
+}
+
 // The network layer's failures: the host does not resolve, nothing listens,
 // nothing answers. Returns the summary; fills in the fix.
 std::string describe_unreachable(const Facts& facts, Remediation& fix) {
@@ -135,9 +144,13 @@ std::string describe_unreachable(const Facts& facts, Remediation& fix) {
                               "--db-cluster-identifier {} --query "
                               "'DBClusters[0].VpcSecurityGroups'",
                               aws.region, aws.cluster),
-                  fmt::format("aws ec2 describe-security-groups --region {} --group-ids "
-                              "<security-group-id>",
-                              aws.region)};
+                  fmt::format("aws ec2 describe-security-groups --region {} --group-ids {}",
+                              aws.region, security_group_ids(facts))};
+  if (facts.aws.cluster) {
+    fix.steps.push_back(
+        "aws.network (--aws) holds the writer's security groups against the ClickPipes static "
+        "IPs.");
+  }
   return fmt::format("connection to {} timed out", target);
 }
 

@@ -24,6 +24,12 @@ Remediation use_cluster_endpoint(const Facts& facts, const Endpoint& endpoint) {
       fix.steps.push_back(fmt::format("Connect to the cluster (writer) endpoint {}.", writer));
     }
   }
+  if (fix.steps.empty() && facts.aws.cluster && !facts.aws.cluster->endpoint.empty()) {
+    fix.steps.push_back(
+        fmt::format("Connect to the cluster (writer) endpoint {}.", facts.aws.cluster->endpoint));
+    fix.docs = kAuroraEndpointDocs;
+    return fix;  // --aws read it: nothing to look up
+  }
   if (fix.steps.empty()) {
     fix.steps.push_back(
         "Connect to the cluster (writer) endpoint: <cluster-id>.cluster-<id>.<region>.rds."

@@ -288,15 +288,33 @@ Facts redact(const Facts& facts) {
         });
     return holds_clickpipes ? cidr : ranges(cidr);
   };
+  // An endpoint that is the connection's host (as aws.cluster compares them:
+  // whatever the case, with or without a trailing dot) gets its placeholder.
+  const auto normalized = [](std::string host) {
+    for (char& c : host) {
+      c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    while (!host.empty() && host.back() == '.') {
+      host.pop_back();
+    }
+    return host;
+  };
+  const std::string connected_host = normalized(facts.connection.host);
+  const auto endpoint_host = [&](const std::string& host) -> std::string {
+    if (!host.empty() && normalized(host) == connected_host) {
+      return out.connection.host;
+    }
+    return hosts(normalized(host));
+  };
   aws.cluster_id = clusters(aws.cluster_id);
   if (aws.cluster) {
     AwsCluster& cluster = *aws.cluster;
     cluster.identifier = clusters(cluster.identifier);
     cluster.arn = arn(cluster.arn);
-    cluster.endpoint = hosts(cluster.endpoint);
-    cluster.reader_endpoint = hosts(cluster.reader_endpoint);
+    cluster.endpoint = endpoint_host(cluster.endpoint);
+    cluster.reader_endpoint = endpoint_host(cluster.reader_endpoint);
     for (std::string& endpoint : cluster.custom_endpoints) {
-      endpoint = hosts(endpoint);
+      endpoint = endpoint_host(endpoint);
     }
     cluster.parameter_group = parameter_group(cluster.parameter_group);
     for (AwsClusterMember& member : cluster.members) {
@@ -305,7 +323,7 @@ Facts redact(const Facts& facts) {
   }
   for (AwsInstance& instance : aws.instances) {
     instance.identifier = instances(instance.identifier);
-    instance.address = hosts(instance.address);
+    instance.address = endpoint_host(instance.address);
     instance.vpc_id = vpcs(instance.vpc_id);
     for (std::string& group : instance.security_groups) {
       group = security_groups(group);
