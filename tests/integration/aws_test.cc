@@ -323,19 +323,27 @@ TEST_F(AwsReadyCluster, NoSecretKeyOrSessionTokenInAnyFormatOrLogLevel) {
   EXPECT_EQ((run.out + run.err).find(kFakeSessionToken), std::string::npos);
 }
 
-// The database is read while the AWS calls run: a request reaches the AWS
-// endpoint while the database connection (slowed by a proxy) is still open.
+// The database is read while the AWS calls run: through a proxy that delays
+// every byte by 700 ms, reading the database takes many seconds, and the
+// first AWS call arrives long before the last database connection closes.
+// Run one after the other, it would arrive after it (the proxy reports a close
+// at most one delay late: the margin is two).
 TEST_F(AwsReadyCluster, TheAwsCallsRunWhileTheDatabaseIsRead) {
   const Login login = ready_login();
+  constexpr std::chrono::milliseconds kDelay(700);
   // The proxy reports times from its start, which is after this.
   const auto before_proxy = std::chrono::steady_clock::now();
-  const LatencyProxy proxy(server().port(), std::chrono::milliseconds(400));
+  const LatencyProxy proxy(server().port(), kDelay);
   std::vector<std::string> args = {
-      "--dbname", conninfo(login, cluster_host("cdc-ready"), proxy.port()), "--format", "json"};
+      "--dbname",          conninfo(login, cluster_host("cdc-ready"), proxy.port()),
+      "--format",          "json",
+      "--connect-timeout", "120"};
   for (const std::string& arg : aws().args()) args.push_back(arg);
-  const ProcessResult run = run_tool(args, environment(login, cluster_host("cdc-ready")));
+  const ProcessResult run =
+      run_tool(args, environment(login, cluster_host("cdc-ready")), std::chrono::seconds(120));
   const nlohmann::json report = parse_report(run);
   EXPECT_EQ(status_of(report, "aws.cluster"), "pass") << describe_result(run);
+  EXPECT_EQ(status_of(report, "connection"), "pass") << describe_result(run);
   const std::vector<nlohmann::json> connections = proxy.finished_connections(1);
   ASSERT_FALSE(connections.empty());
   // The last database connection to close, on the monotonic clock (ms): at
@@ -351,8 +359,8 @@ TEST_F(AwsReadyCluster, TheAwsCallsRunWhileTheDatabaseIsRead) {
   // The endpoint logs CLOCK_MONOTONIC (Python's time.monotonic), as steady_clock reads it.
   const double first_call = requests.front().value("monotonic_ms", 0.0);
   EXPECT_GT(first_call, proxy_start);
-  EXPECT_LT(first_call, proxy_start + closed)
-      << "the first AWS call came after the database connections had closed";
+  EXPECT_LT(first_call, proxy_start + closed - 2.0 * static_cast<double>(kDelay.count()))
+      << "the first AWS call came after the database had been read";
 }
 
 // --- A fresh cluster: the default parameter group, a closed security group.
