@@ -47,6 +47,9 @@ void check_connect_options(const ConnectOptions& options);
 // InvalidConninfo for a setting libpq refuses as it starts connecting.
 [[nodiscard]] Facts gather(const ConnectOptions& connect, const GatherOptions& options);
 
+// The version of the libpq the tool runs with, e.g. "15.10" (PQlibVersion).
+[[nodiscard]] std::string libpq_version();
+
 // Async-signal-safe, for a SIGINT/SIGTERM handler: cancels what the server is
 // doing for every open connection of gather's, so that it stops waiting for a
 // client that is gone (a temporary slot being created is dropped at once).

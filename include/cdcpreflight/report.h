@@ -88,12 +88,11 @@ struct Report {
 [[nodiscard]] Report build_report(const Facts& facts, const Scope& scope,
                                   std::vector<CheckResult> results, Strict strict);
 
-// "2 failed, 1 warning, 0 errors, 20 passed, 3 skipped": nouns singular for a
-// count of one (Plural::by_count) or always plural (Plural::always). Errors are
-// named, each with the first statement of its fix (the grant that would let it
-// run): "1 error (activity.long_transactions: GRANT pg_read_all_stats TO …;)".
-enum class Plural { by_count, always };
-[[nodiscard]] std::string summary_counts(const Report& report, Plural plural);
+// "2 failed, 1 warning, 0 errors, 20 passed, 3 skipped": a noun is singular for
+// a count of one, in every report. Errors are named, each with the first
+// statement of its fix (the grant that would let it run): "1 error
+// (activity.long_transactions: GRANT pg_read_all_stats TO …;)".
+[[nodiscard]] std::string summary_counts(const Report& report);
 
 enum class Color { no, yes };
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <utility>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "cdcpreflight/report.h"
@@ -21,15 +22,9 @@ namespace {
 enum class Format { text, json, junit, markdown, sql, github };
 enum class ColorChoice { automatic, always, never };
 
-// The report formats, the one list of their names.
-constexpr std::array<std::pair<std::string_view, Format>, 6> kFormats{{
-    {"text", Format::text},
-    {"json", Format::json},
-    {"junit", Format::junit},
-    {"markdown", Format::markdown},
-    {"sql", Format::sql},
-    {"github", Format::github},
-}};
+// The format of each name of kReportFormats (cli/flags.h), in its order.
+constexpr std::array<Format, kReportFormats.size()> kFormatOf{
+    Format::text, Format::json, Format::junit, Format::markdown, Format::sql, Format::github};
 
 struct CheckOptions {
   ConnectionFlags connection;
@@ -132,24 +127,21 @@ void CheckCommand::add_flags(CLI::App& app) {
   add_connection_flags(app, options_.connection);
   add_scope_flags(app, options_.target, options_.scope);
   add_aws_flags(app, options_.aws, options_.scope);
-  std::string names;
-  std::vector<std::string> members;
-  for (const auto& [name, format] : kFormats) {
-    names += (names.empty() ? "" : "|") + std::string(name);
-    members.emplace_back(name);
-  }
+  const std::string names = choices_text(kReportFormats);
+  const std::vector<std::string> members = choices_list(kReportFormats);
   app.add_option_function<std::string>(
          "--format",
          [this](const std::string& value) {
-           for (const auto& [name, format] : kFormats) {
-             options_.format = name == value ? format : options_.format;
+           for (std::size_t i = 0; i < kReportFormats.size(); ++i) {
+             options_.format = kReportFormats[i] == value ? kFormatOf[i] : options_.format;
            }
          },
-         "Report format (default: text)")
+         "Report format: " + names + " (default: text)")
       ->check(CLI::IsMember(members))
-      ->type_name(names)
+      ->type_name("FORMAT")
       ->group(kOutputGroup);
   app.add_option("-o,--output", options_.output, "Write the report to FILE (default: stdout)")
+      ->type_name("FILE")
       ->group(kOutputGroup);
   app.add_option_function<std::string>(
          "--color",
@@ -158,30 +150,36 @@ void CheckCommand::add_flags(CLI::App& app) {
                             : value == "never" ? ColorChoice::never
                                                : ColorChoice::automatic;
          },
-         "Colour in text output (default: auto: on a terminal, unless NO_COLOR is set)")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->type_name("auto|always|never")
+         "Colour in text output: " + choices_text(kColorChoices) +
+             " (default: auto: on a terminal, unless NO_COLOR is set)")
+      ->check(CLI::IsMember(choices_list(kColorChoices)))
+      ->type_name("WHEN")
       ->group(kOutputGroup);
   app.add_flag("--strict", options_.strict, "Warnings count as failures for the exit code")
       ->group(kOutputGroup);
   add_verbosity_flags(app, options_.verbosity);
-  // After every option exists, so that each can be named.
-  CLI::Option* from =
-      app.add_option("--from", options_.from,
-                     "Evaluate a snapshot written by `collect` instead of a live database")
-          ->group(kConnectionGroup);
-  for (const char* live : {"--host", "--port", "--username", "--dbname", "--password",
-                           "--connect-timeout", "--statement-timeout", "--deep"}) {
-    if (CLI::Option* option = app.get_option_no_throw(live)) {
-      from->excludes(option);
-    }
-  }
-  for (const char* live : kLiveAwsFlags) {
-    if (CLI::Option* option = app.get_option_no_throw(live)) {
-      from->excludes(option);
-    }
-  }
+  app.add_option("--from", options_.from,
+                 "Evaluate a snapshot written by `collect` instead of a live database")
+      ->type_name("FILE")
+      ->group(kConnectionGroup);
 }
+
+// The flags of a live run that --from cannot take (checked here, not by
+// CLI11's excludes(), whose help would name them on every line).
+constexpr const char* kLiveFlags[] = {"--host",
+                                      "--port",
+                                      "--username",
+                                      "--dbname",
+                                      "--password",
+                                      "--connect-timeout",
+                                      "--statement-timeout",
+                                      "--deep",
+                                      "--aws",
+                                      "--aws-profile",
+                                      "--aws-region",
+                                      "--aws-cluster",
+                                      "--aws-endpoint-url",
+                                      "--aws-timeout"};
 
 ExitCode CheckCommand::run(const CLI::App& app) {
   if (const auto error = finish_flags(app, options_.connection, options_.target)) {
@@ -191,6 +189,15 @@ ExitCode CheckCommand::run(const CLI::App& app) {
   if (app.count("--from") > 0 && options_.from.empty()) {
     print_usage_error("--from: the snapshot file name is empty");
     return ExitCode::usage;
+  }
+  if (app.count("--from") > 0) {
+    for (const char* live : kLiveFlags) {
+      if (app.count(live) > 0) {
+        print_usage_error(fmt::format(
+            "--from evaluates a snapshot: {} is for a live database and cannot go with it", live));
+        return ExitCode::usage;
+      }
+    }
   }
   set_up_logging(options_.verbosity);
   const std::string& output = options_.output;

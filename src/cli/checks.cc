@@ -21,9 +21,9 @@ class ChecksCommand : public Command {
                        : value == "markdown" ? CatalogueFormat::markdown
                                              : CatalogueFormat::text;
            },
-           "Output format (default: text)")
-        ->check(CLI::IsMember({"text", "json", "markdown"}))
-        ->type_name("text|json|markdown");
+           "Output format: " + choices_text(kCatalogueFormats) + " (default: text)")
+        ->check(CLI::IsMember(choices_list(kCatalogueFormats)))
+        ->type_name("FORMAT");
   }
 
   [[nodiscard]] ExitCode run(const CLI::App& /*app*/) override {

@@ -30,6 +30,7 @@ class CollectCommand : public Command {
     add_scope_flags(app, options_.target, options_.scope);
     add_aws_flags(app, options_.aws, options_.scope);
     app.add_option("-o,--output", options_.output, "Write the snapshot to FILE (default: stdout)")
+        ->type_name("FILE")
         ->group(kOutputGroup);
     app.add_flag(
            "--redact", options_.redact,

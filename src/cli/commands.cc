@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cdcpreflight/gather.h"
+#include "cli/help.h"
 #include "util/printable.h"
 #include "util/secrets.h"
 #include "version.h"
@@ -28,6 +30,9 @@ constexpr std::array kCommands{
                  "`check --from` (e.g. by support)",
                  make_collect_command},
     CommandEntry{"checks", "List the checks, their ids and what they verify", make_checks_command},
+    CommandEntry{"completion", "Print a completion script for bash, zsh or fish",
+                 make_completion_command},
+    CommandEntry{"manpage", "Print the man page (roff)", make_manpage_command, false},
 };
 
 bool is_command(std::string_view arg) {
@@ -68,6 +73,13 @@ bool gives_a_password_flag_a_value(const std::vector<std::string>& args) {
   return false;
 }
 
+// "cdc-preflight 0.1.0 (git 3914e1b2c4d5, libpq 15.10)": what was built, from
+// which revision, and the libpq it runs with.
+std::string version_line() {
+  return fmt::format("{} {} (git {}, libpq {})", kToolName, kToolVersion, kGitRevision,
+                     libpq_version());
+}
+
 }  // namespace
 
 std::span<const CommandEntry> commands() { return kCommands; }
@@ -80,6 +92,10 @@ void print_usage_error(std::string_view message) {
 int cli_main(int argc, const char* const* argv) {
   // The first command is the default: it is inserted unless one is named.
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 1 && args.front() == "--help") {
+    fmt::print("{}", overview_help());
+    return static_cast<int>(ExitCode::ready);
+  }
   if (args.empty() || (!is_command(args.front()) && args.front() != "--version")) {
     args.insert(args.begin(), std::string(kCommands.front().name));
   }
@@ -91,15 +107,18 @@ int cli_main(int argc, const char* const* argv) {
   }
 
   CLI::App app(kDescription, kToolName);
+  app.formatter(std::make_shared<HelpFormatter>());  // the commands inherit it
   app.set_help_flag("--help", "Print this help and exit");
-  app.set_version_flag("--version", fmt::format("{} {}", kToolName, kToolVersion),
-                       "Print the version and exit");
+  app.set_version_flag("--version", version_line(), "Print the version and exit");
   app.require_subcommand(1);
   app.footer(kFooter);
   std::vector<std::unique_ptr<Command>> made;
   std::vector<CLI::App*> subcommands;
   for (const CommandEntry& entry : kCommands) {
     CLI::App* sub = app.add_subcommand(std::string(entry.name), std::string(entry.help));
+    if (!entry.listed) {
+      sub->group("");  // not in CLI11's help either
+    }
     sub->set_help_flag("--help", "Print this help and exit");
     // Extra arguments are collected, not thrown: CLI11's own message lists
     // them in reverse order.
@@ -119,7 +138,7 @@ int cli_main(int argc, const char* const* argv) {
     fmt::print("{}", shown->help(kToolName));
     return static_cast<int>(ExitCode::ready);
   } catch (const CLI::CallForVersion&) {
-    fmt::print("{} {}\n", kToolName, kToolVersion);
+    fmt::print("{}\n", version_line());
     return static_cast<int>(ExitCode::ready);
   } catch (const CLI::ParseError& error) {
     print_usage_error(error.what());

@@ -25,11 +25,15 @@ struct CommandEntry {
   std::string_view name;
   std::string_view help;
   std::unique_ptr<Command> (*make)();
+  bool listed = true;  // in --help, the man page and the completions
 };
 
 [[nodiscard]] std::unique_ptr<Command> make_check_command();
 [[nodiscard]] std::unique_ptr<Command> make_collect_command();
 [[nodiscard]] std::unique_ptr<Command> make_checks_command();
+[[nodiscard]] std::unique_ptr<Command> make_completion_command();
+// The man page, in roff (run at build time; not listed).
+[[nodiscard]] std::unique_ptr<Command> make_manpage_command();
 
 // Every sub-command; the first is the default.
 [[nodiscard]] std::span<const CommandEntry> commands();

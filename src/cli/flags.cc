@@ -11,14 +11,31 @@
 
 namespace cdcpreflight::cli {
 
+std::string choices_text(std::span<const std::string_view> choices) {
+  std::string text;
+  for (const std::string_view choice : choices) {
+    text += (text.empty() ? "" : "|") + std::string(choice);
+  }
+  return text;
+}
+
+std::vector<std::string> choices_list(std::span<const std::string_view> choices) {
+  return {choices.begin(), choices.end()};
+}
+
 void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
   app.add_option("-h,--host", flags.connect.host, "Database server host or socket directory")
+      ->type_name("HOSTNAME")
       ->group(kConnectionGroup);
-  app.add_option("-p,--port", flags.port, "Database server port")->group(kConnectionGroup);
+  app.add_option("-p,--port", flags.port, "Database server port")
+      ->type_name("PORT")
+      ->group(kConnectionGroup);
   app.add_option("-U,--username", flags.connect.username, "Database user name")
+      ->type_name("USERNAME")
       ->group(kConnectionGroup);
   app.add_option("-d,--dbname", flags.connect.dbname,
                  "Database name, conninfo string or postgres:// URI")
+      ->type_name("DBNAME")
       ->group(kConnectionGroup);
   app.add_flag("-w,--no-password")
       ->description("Never prompt for a password (the default)")
@@ -29,31 +46,38 @@ void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
                  "Seconds allowed to connect")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str()
+      ->type_name("SECONDS")
       ->group(kConnectionGroup);
   app.add_option("--statement-timeout", flags.statement_timeout_seconds,
                  "Seconds allowed for each of the tool's queries")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str()
+      ->type_name("SECONDS")
       ->group(kConnectionGroup);
 }
 
 void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope) {
   app.add_option("--user", target.user, "Role ClickPipes will connect as (default: the login role)")
+      ->type_name("ROLE")
       ->group(kScopeGroup);
   app.add_option("--publication", target.publication, "Publication ClickPipes will use")
       ->capture_default_str()
+      ->type_name("NAME")
       ->group(kScopeGroup);
   app.add_option("--schema", scope.schemas, "Only tables of this schema (repeatable)")
+      ->type_name("SCHEMA")
       ->group(kScopeGroup);
   app.add_option("--table", scope.tables, "Only this SCHEMA.TABLE (repeatable)")
       ->check([](const std::string& value) -> std::string {
         return parse_table_name(value) ? "" : "expected SCHEMA.TABLE (quote parts with \"…\")";
       })
+      ->type_name("SCHEMA.TABLE")
       ->group(kScopeGroup);
   app.add_option("--long-tx-minutes", scope.long_tx_minutes,
                  "Age at which an open or prepared transaction is reported")
       ->check(CLI::Range(0, 10080))
       ->capture_default_str()
+      ->type_name("MINUTES")
       ->group(kScopeGroup);
   app.add_flag("--deep", target.deep,
                "Also create and drop a temporary replication slot (replication.slot_probe)")
@@ -62,6 +86,7 @@ void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope) {
       ->check([](const std::string& value) -> std::string {
         return find_check(value) != nullptr ? "" : "no such check: " + value;
       })
+      ->type_name("CHECK_ID")
       ->group(kScopeGroup);
 }
 

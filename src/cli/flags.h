@@ -2,8 +2,11 @@
 // the functions that declare them to CLI11 (in help order).
 #pragma once
 
+#include <array>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +20,18 @@ inline constexpr const char* kConnectionGroup = "Connection";
 inline constexpr const char* kScopeGroup = "Scope";
 inline constexpr const char* kOutputGroup = "Output";
 inline constexpr const char* kAwsGroup = "AWS";
+
+// The values of the options that take one of a few: the one list each, for the
+// option's check and help and for the shell completions.
+inline constexpr std::array<std::string_view, 6> kReportFormats{"text",     "json", "junit",
+                                                                "markdown", "sql",  "github"};
+inline constexpr std::array<std::string_view, 3> kCatalogueFormats{"text", "json", "markdown"};
+inline constexpr std::array<std::string_view, 3> kColorChoices{"auto", "always", "never"};
+inline constexpr std::array<std::string_view, 3> kCompletionShells{"bash", "zsh", "fish"};
+
+// "a|b|c", and the members for CLI::IsMember.
+[[nodiscard]] std::string choices_text(std::span<const std::string_view> choices);
+[[nodiscard]] std::vector<std::string> choices_list(std::span<const std::string_view> choices);
 
 // Exit codes of ../shared/SPEC.md (130/143 come from the signal handler).
 enum class ExitCode : int { ready = 0, not_ready = 1, usage = 2, connection = 3 };
@@ -51,10 +66,6 @@ void add_aws_flags(CLI::App& app, AwsFlags& flags, ScopeRequest& scope);
 // The IP list of --clickpipes-ips, or the one shipped with the tool; nullopt,
 // with the error printed, when the file cannot be read or is not such a list.
 [[nodiscard]] std::optional<ClickPipesIps> load_clickpipes_ips(const AwsFlags& flags);
-// The flags that need a live run (--aws and its options).
-inline constexpr const char* kLiveAwsFlags[] = {
-    "--aws",         "--aws-profile",      "--aws-region",
-    "--aws-cluster", "--aws-endpoint-url", "--aws-timeout"};
 // --user and --publication, then the scope (--schema, --table,
 // --long-tx-minutes), --deep and --skip.
 void add_scope_flags(CLI::App& app, TargetFlags& target, ScopeRequest& scope);

@@ -38,7 +38,7 @@ inline constexpr const char* kReplicationSlotsDocs =
     "https://www.postgresql.org/docs/current/view-pg-replication-slots.html";
 // The RDS CA bundle for every commercial region, and how to fetch it.
 inline constexpr const char* kRdsCaBundleCommand =
-    "curl -sSo global-bundle.pem "
+    "curl -fsSo global-bundle.pem "
     "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
 
 // The ClickPipes setup guide for the platform.

@@ -76,7 +76,7 @@ std::string render_github(const Report& report) {
   const ReportSummary& summary = report.summary;
   out += fmt::format("::notice title={}::{}\n",
                      property(summary.ready ? "cdc-preflight: ready" : "cdc-preflight: not ready"),
-                     escape_message(printable(summary_counts(report, Plural::always))));
+                     escape_message(printable(summary_counts(report))));
   return out;
 }
 

@@ -136,7 +136,7 @@ std::string render_markdown(const Report& report) {
   out += fmt::format("Scope: publication {}, {} schemas, {} tables ({} partitioned).\n\n",
                      code_span(report.scope.publication), report.scope.schemas, report.scope.tables,
                      report.scope.partitioned_tables);
-  out += fmt::format("**{}**\n\n", prose(summary_counts(report, Plural::always)));
+  out += fmt::format("**{}**\n\n", prose(summary_counts(report)));
   out += "| | check | result |\n|---|---|---|\n";
   for (const CheckResult& check : report.checks) {
     out += fmt::format("| {} | {} | {} |\n", mark(check.status), code_span(check.id),

@@ -155,10 +155,10 @@ Report build_report(const Facts& facts, const Scope& scope, std::vector<CheckRes
   return report;
 }
 
-std::string summary_counts(const Report& report, Plural plural) {
+std::string summary_counts(const Report& report) {
   const ReportSummary& summary = report.summary;
   const auto noun = [&](int count, const char* word) {
-    return fmt::format("{} {}{}", count, word, plural == Plural::always || count != 1 ? "s" : "");
+    return fmt::format("{} {}{}", count, word, count != 1 ? "s" : "");
   };
   std::string errors;
   for (const ReportedCheck& check : report.checks) {

@@ -178,7 +178,7 @@ std::string render_text(const Report& report, Color color) {
   const ReportSummary& summary = report.summary;
   const std::string verdict =
       summary.ready ? painter.paint("1;32", "Ready") : painter.paint("1;31", "Not ready");
-  out += fmt::format("\n{}: {}\n", verdict, printable(summary_counts(report, Plural::by_count)));
+  out += fmt::format("\n{}: {}\n", verdict, printable(summary_counts(report)));
   return out;
 }
 

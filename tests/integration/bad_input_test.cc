@@ -2,6 +2,7 @@
 // classified cause, promptly, and never the password. (The ways a login is
 // refused, a wrong password among them: ConnectionCauses, reliability_test.cc.)
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <chrono>
 #include <csignal>
@@ -110,10 +111,64 @@ TEST_F(BadInput, BadFlagValuesAreUsageErrors) {
   }
 }
 
-TEST_F(BadInput, VersionIsPrinted) {
+TEST_F(BadInput, VersionNamesTheRevisionAndTheLibpqItRunsWith) {
   const ProcessResult run = run_tool({"--version"});
   EXPECT_EQ(run.exit_code, 0) << describe_result(run);
-  EXPECT_EQ(run.out, "cdc-preflight 0.1.0\n");
+  EXPECT_TRUE(run.out.starts_with("cdc-preflight 0.1.0 (git ")) << run.out;
+  EXPECT_NE(run.out.find(", libpq " + std::to_string(PQlibVersion() / 10000) + "."),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(lines_of(run.out).size(), 1U) << run.out;
+}
+
+// As psql's: one line per option, its value named once, nothing of the
+// parser's own (no "Excludes", no validator text), the commands listed at the
+// top, the environment and the exit codes at the end.
+TEST_F(BadInput, HelpIsOneLinePerOption) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"check", "--help"}, {"collect", "--help"}, {"checks", "--help"}}) {
+    SCOPED_TRACE(describe_command(args));
+    const ProcessResult run = run_tool(args);
+    EXPECT_EQ(run.exit_code, 0) << describe_result(run);
+    for (const char* noise : {"Excludes", "INT:", "TEXT", ":{", "=clickpipes", "=10"}) {
+      EXPECT_EQ(run.out.find(noise), std::string::npos) << noise << " in:\n" << run.out;
+    }
+    for (const std::string& line : lines_of(run.out)) {
+      const std::size_t start = line.find_first_not_of(' ');
+      if (start == std::string::npos || line[start] != '-') continue;
+      // The option, then (two spaces or more on) what it does, on the same line.
+      EXPECT_NE(line.find("  ", start), std::string::npos) << "an option alone: " << line;
+    }
+  }
+  const ProcessResult check = run_tool({"check", "--help"});
+  EXPECT_NE(check.out.find("--format FORMAT"), std::string::npos) << check.out;
+  EXPECT_NE(check.out.find("text|json|junit|markdown|sql|github (default: text)"),
+            std::string::npos);
+  EXPECT_NE(check.out.find("--connect-timeout SECONDS"), std::string::npos);
+  EXPECT_NE(check.out.find("(default: 10)"), std::string::npos);
+  EXPECT_NE(check.out.find("Exit codes:"), std::string::npos);
+  EXPECT_NE(check.out.find("PGPASSWORD"), std::string::npos);
+
+  const ProcessResult top = run_tool({"--help"});
+  EXPECT_EQ(top.exit_code, 0) << describe_result(top);
+  for (const char* command : {"  check ", "  collect ", "  checks ", "--version", "Exit codes:"}) {
+    EXPECT_NE(top.out.find(command), std::string::npos) << command << " in:\n" << top.out;
+  }
+}
+
+TEST_F(BadInput, FromTakesNoFlagOfALiveRun) {
+  for (const char* live : {"--host", "--deep", "--aws", "--aws-region"}) {
+    SCOPED_TRACE(live);
+    std::vector<std::string> args = {"check", "--from", "/nonexistent.json", live};
+    if (std::string_view(live) == "--host" || std::string_view(live) == "--aws-region") {
+      args.emplace_back("x");
+    }
+    const ProcessResult run = run_tool(args);
+    EXPECT_EQ(run.exit_code, 2) << describe_result(run);
+    EXPECT_NE(run.err.find(std::string(live) + " is for a live database"), std::string::npos)
+        << run.err;
+    EXPECT_EQ(lines_of(run.err).size(), 1U) << run.err;
+  }
 }
 
 TEST_F(BadInput, ClosedPortIsRefusedWellWithinTheConnectTimeout) {

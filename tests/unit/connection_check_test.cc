@@ -204,7 +204,7 @@ TEST(ConnectionCheck, FailsWhenAFailureIsRecordedEvenIfMarkedConnected) {
 
 constexpr const char* kTls = "connection.tls";
 constexpr const char* kCaBundleCurl =
-    "curl -sSo global-bundle.pem "
+    "curl -fsSo global-bundle.pem "
     "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
 
 // --- connection.tls

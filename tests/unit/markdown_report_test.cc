@@ -114,6 +114,14 @@ TEST(MarkdownReport, SaysTheVerdictFirst) {
               StartsWith("## cdc-preflight: ready\n"));
 }
 
+// One of a kind is singular: "1 warning", not "1 warnings".
+TEST(MarkdownReport, ACountOfOneIsSingular) {
+  const std::string markdown = render_markdown(
+      report_of(FactsBuilder().setting("wal_sender_timeout", "300000", "ms").build()));
+  EXPECT_THAT(markdown, HasSubstr("0 failed, 1 warning, 0 errors"));
+  EXPECT_THAT(markdown, Not(HasSubstr("1 warnings")));
+}
+
 TEST(MarkdownReport, HasOneRowOfThreeCellsPerCheck) {
   const Report report = workflow_report();
   const std::vector<std::string> rows = table_rows(render_markdown(report));
