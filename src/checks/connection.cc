@@ -75,18 +75,27 @@ void describe_refusal(Refusal refusal, const ConnectionFacts& connection, const 
       fix.sql = {fmt::format("ALTER ROLE {} LOGIN;", quote_identifier(user))};
       fix.steps = {"The role exists but has NOLOGIN: an admin must allow it to log in."};
       return;
-    case Refusal::pg_hba:
+    case Refusal::pg_hba: {
       summary = fmt::format("pg_hba.conf on {} rejects {}", target, user);
+      const std::string database = connection.dbname.empty() ? "all" : connection.dbname;
+      // A Unix-domain socket is matched by `local` lines only (no address, no TLS).
+      const bool socket = classify_host(connection.host).kind == EndpointKind::unix_socket;
       fix.steps = {
-          fmt::format("Self-managed PostgreSQL: add a `hostssl {} {} <client address>/32 "
-                      "scram-sha-256` line above any matching `reject` line in pg_hba.conf, "
-                      "then SELECT pg_reload_conf();",
-                      connection.dbname.empty() ? "all" : connection.dbname, user),
+          socket ? fmt::format("Self-managed PostgreSQL: add a `local {} {} scram-sha-256` line "
+                               "above any matching `reject` line in pg_hba.conf (a Unix-domain "
+                               "socket is matched by `local` lines only), then SELECT "
+                               "pg_reload_conf();",
+                               database, user)
+                 : fmt::format("Self-managed PostgreSQL: add a `hostssl {} {} <client "
+                               "address>/32 scram-sha-256` line above any matching `reject` line "
+                               "in pg_hba.conf, then SELECT pg_reload_conf();",
+                               database, user),
           "Aurora and RDS manage pg_hba.conf: a rejection there usually means an unencrypted "
           "connection to a cluster with rds.force_ssl = 1: connect with sslmode=verify-full.",
           "Which hosts may reach the database at all is the VPC security group's (and the IP "
           "allow list's) business: allow this machine and the ClickPipes static IPs."};
       return;
+    }
     case Refusal::role_missing:
       summary = fmt::format("role {} does not exist on {}", user, target);
       fix.steps = {

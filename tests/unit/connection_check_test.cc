@@ -13,6 +13,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 CheckResult failed_with(ConnectionFailure failure, std::string message = "libpq says no") {
   return evaluate("connection",
@@ -145,6 +146,25 @@ TEST(ConnectionCheck, PgHbaRejectionSaysPgHbaAndPointsAtTheAllowList) {
     EXPECT_THAT(fix, HasSubstr("security group"));
     EXPECT_THAT(result.remediation.sql, IsEmpty());
   }
+}
+
+// pg_hba.conf matches a Unix-domain socket with `local` lines only: the fix for
+// a rejection there is one, not a `hostssl … /32` line.
+TEST(ConnectionCheck, PgHbaRejectionOnASocketProposesALocalLine) {
+  constexpr const char* kSocketReject =
+      "connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  "
+      "pg_hba.conf rejects connection for host \"[local]\", user \"clickpipes_user\", database "
+      "\"app\", no encryption";
+  const CheckResult result = evaluate(
+      "connection", FactsBuilder()
+                        .host("/var/run/postgresql")
+                        .connection_failed(ConnectionFailure::authentication, kSocketReject)
+                        .build());
+  EXPECT_EQ(result.status, Status::fail);
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("`local app clickpipes_user scram-sha-256`"));
+  EXPECT_THAT(fix, Not(HasSubstr("hostssl")));
+  EXPECT_THAT(fix, Not(HasSubstr("/32")));
 }
 
 TEST(ConnectionCheck, MissingRoleSaysSo) {
