@@ -28,6 +28,9 @@ struct Endpoint {
 
 [[nodiscard]] Endpoint classify_host(std::string_view host);
 
+// A host name as DNS compares it: lower case, without trailing dots.
+[[nodiscard]] std::string normalized_host(std::string_view host);
+
 // Stable names used in the JSON report: "cluster-writer", "ip-literal", …
 [[nodiscard]] const char* to_string(EndpointKind kind);
 

@@ -71,6 +71,14 @@ Endpoint classify_rds(const std::vector<std::string>& labels, std::size_t kind_i
 
 }  // namespace
 
+std::string normalized_host(std::string_view host) {
+  std::string name = lowercase(host);
+  while (!name.empty() && name.back() == '.') {
+    name.pop_back();
+  }
+  return name;
+}
+
 Endpoint classify_host(std::string_view host) {
   if (host.empty() || host.front() == '/' || host.front() == '@') {
     return Endpoint{EndpointKind::unix_socket, {}, {}};

@@ -15,7 +15,6 @@
 #include "checks/common.h"
 #include "remediation/docs.h"
 #include "remediation/parameters.h"
-#include "util/text.h"
 
 namespace cdcpreflight::checks {
 
@@ -62,19 +61,26 @@ const AwsError* cluster_unknown(const AwsFacts& aws) {
   return nullptr;
 }
 
-std::string normalized_host(std::string_view host) {
-  std::string text = lowercase(host);
-  while (!text.empty() && text.back() == '.') {
-    text.pop_back();
-  }
-  return text;
-}
-
 int engine_major(const AwsCluster& cluster) {
   int major = 0;
   const std::string& version = cluster.engine_version;
   std::from_chars(version.data(), version.data() + version.size(), major);
   return major;
+}
+
+// What a check of the cluster's parts says when there is no cluster to judge:
+// --aws not given, a call that failed, no such cluster.
+std::optional<CheckResult> without_cluster(const AwsFacts& aws) {
+  if (!aws.attempted) {
+    return not_asked();
+  }
+  if (const AwsError* error = cluster_unknown(aws)) {
+    return call_failed(*error);
+  }
+  if (!aws.cluster) {
+    return make_result(Status::skip, not_found(aws));
+  }
+  return std::nullopt;
 }
 
 std::string region_of(const AwsFacts& aws) { return aws.region.empty() ? "<region>" : aws.region; }
@@ -263,14 +269,8 @@ constexpr WantedParameter kWanted[] = {
 
 CheckResult aws_parameter_group(const Facts& facts, const Scope& /*scope*/) {
   const AwsFacts& aws = facts.aws;
-  if (!aws.attempted) {
-    return not_asked();
-  }
-  if (const AwsError* error = cluster_unknown(aws)) {
-    return call_failed(*error);
-  }
-  if (!aws.cluster) {
-    return make_result(Status::skip, not_found(aws));
+  if (std::optional<CheckResult> result = without_cluster(aws)) {
+    return *result;
   }
   const AwsCluster& cluster = *aws.cluster;
   const std::string& group = cluster.parameter_group;
@@ -320,16 +320,14 @@ CheckResult aws_parameter_group(const Facts& facts, const Scope& /*scope*/) {
                        aurora_group_remediation(facts, changes));
   }
   if (!pending.empty()) {
-    Remediation fix = aurora_group_remediation(facts, {});
     // Every member that waits, the writer first: each needs its reboot.
-    fix.commands.clear();
-    fix.steps.clear();
+    const AwsTarget target = aws_target(facts);
+    Remediation fix;
+    fix.docs = kAuroraSetupDocs;
     std::string names;
     for (const std::string& instance : pending) {
       names += (names.empty() ? "" : ", ") + instance;
-      fix.commands.push_back(
-          fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier {}",
-                      region_of(aws), instance));
+      fix.commands.push_back(aurora_reboot_command(target, instance));
     }
     fix.steps.push_back(fmt::format(
         "Reboot {} so that group {} takes effect (the writer first), then check that every "
@@ -348,11 +346,7 @@ CheckResult aws_parameter_group(const Facts& facts, const Scope& /*scope*/) {
         Remediation{.sql = {},
                     .steps = {"Check again once every member's DBClusterParameterGroupStatus "
                               "is in-sync (or pending-reboot: then reboot it)."},
-                    .commands = {fmt::format(
-                        "aws rds describe-db-clusters --region {} --db-cluster-identifier {} "
-                        "--query 'DBClusters[0].DBClusterMembers[].[DBInstanceIdentifier,"
-                        "DBClusterParameterGroupStatus]' --output text",
-                        region_of(aws), cluster.identifier)},
+                    .commands = {member_status_command(aws_target(facts))},
                     .docs = kAuroraSetupDocs,
                     .parameters = {}});
   }
@@ -438,14 +432,8 @@ Remediation authorize(const AwsFacts& aws, const AwsSecurityGroup& group, int po
 
 CheckResult aws_network(const Facts& facts, const Scope& scope) {
   const AwsFacts& aws = facts.aws;
-  if (!aws.attempted) {
-    return not_asked();
-  }
-  if (const AwsError* error = cluster_unknown(aws)) {
-    return call_failed(*error);
-  }
-  if (!aws.cluster) {
-    return make_result(Status::skip, not_found(aws));
+  if (std::optional<CheckResult> result = without_cluster(aws)) {
+    return *result;
   }
   if (aws.instances_error) {
     return call_failed(*aws.instances_error);

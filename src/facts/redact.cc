@@ -290,21 +290,12 @@ Facts redact(const Facts& facts) {
   };
   // An endpoint that is the connection's host (as aws.cluster compares them:
   // whatever the case, with or without a trailing dot) gets its placeholder.
-  const auto normalized = [](std::string host) {
-    for (char& c : host) {
-      c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-    while (!host.empty() && host.back() == '.') {
-      host.pop_back();
-    }
-    return host;
-  };
-  const std::string connected_host = normalized(facts.connection.host);
+  const std::string connected_host = normalized_host(facts.connection.host);
   const auto endpoint_host = [&](const std::string& host) -> std::string {
-    if (!host.empty() && normalized(host) == connected_host) {
+    if (!host.empty() && normalized_host(host) == connected_host) {
       return out.connection.host;
     }
-    return hosts(normalized(host));
+    return hosts(normalized_host(host));
   };
   aws.cluster_id = clusters(aws.cluster_id);
   if (aws.cluster) {

@@ -35,6 +35,19 @@ std::string settings_list(std::span<const ParameterChange> changes) {
 
 }  // namespace
 
+std::string aurora_reboot_command(const AwsTarget& target, const std::string& instance) {
+  return fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier {}",
+                     target.region, instance);
+}
+
+std::string member_status_command(const AwsTarget& target) {
+  return fmt::format(
+      "aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
+      "'DBClusters[0].DBClusterMembers[].[DBInstanceIdentifier,DBClusterParameterGroupStatus]' "
+      "--output text",
+      target.region, target.cluster);
+}
+
 AwsTarget aws_target(const Facts& facts) {
   const Endpoint endpoint = classify_host(facts.connection.host);
   AwsTarget target;
@@ -72,11 +85,6 @@ AwsTarget aws_target(const Facts& facts) {
 }
 
 namespace {
-
-std::string aurora_reboot_command(const AwsTarget& target, const std::string& instance) {
-  return fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier {}",
-                     target.region, instance);
-}
 
 std::vector<std::string> aurora_reboot_commands(const AwsTarget& target) {
   if (target.writer != "<writer-instance>") {
@@ -137,11 +145,7 @@ Remediation aurora_group_remediation(const Facts& facts, std::span<const Paramet
       "that DBClusterParameterGroupStatus is in-sync.",
       target.writer));
   fix.commands.push_back(aurora_reboot_command(target, target.writer));
-  fix.commands.push_back(fmt::format(
-      "aws rds describe-db-clusters --region {} --db-cluster-identifier {} --query "
-      "'DBClusters[0].DBClusterMembers[].[DBInstanceIdentifier,DBClusterParameterGroupStatus]' "
-      "--output text",
-      target.region, target.cluster));
+  fix.commands.push_back(member_status_command(target));
   fix.docs = kAuroraSetupDocs;
   fix.parameters.assign(changes.begin(), changes.end());
   return fix;
@@ -186,8 +190,7 @@ Remediation aurora_remediation(const Facts& facts, std::span<const ParameterChan
 }
 
 std::string rds_reboot_command(const AwsTarget& target) {
-  return fmt::format("aws rds reboot-db-instance --region {} --db-instance-identifier {}",
-                     target.region, target.instance);
+  return aurora_reboot_command(target, target.instance);  // the same call for an RDS instance
 }
 
 Remediation rds_remediation(const Facts& facts, std::span<const ParameterChange> changes) {

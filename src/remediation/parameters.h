@@ -30,6 +30,12 @@ struct AwsTarget {
 
 [[nodiscard]] AwsTarget aws_target(const Facts& facts);
 
+// aws rds reboot-db-instance of `instance`, in the target's region.
+[[nodiscard]] std::string aurora_reboot_command(const AwsTarget& target,
+                                                const std::string& instance);
+// The command that shows each member's DBClusterParameterGroupStatus.
+[[nodiscard]] std::string member_status_command(const AwsTarget& target);
+
 enum class NeedsRestart { no, yes };
 
 [[nodiscard]] Remediation parameter_remediation(const Facts& facts,
