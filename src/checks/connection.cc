@@ -21,12 +21,14 @@ std::string where(const ConnectionFacts& connection) {
 }
 
 // Why the server refused the login, from its message: each has its own fix.
-enum class Refusal { password, login_not_allowed, pg_hba, role_missing, unknown };
+enum class Refusal { password, no_password, login_not_allowed, pg_hba, role_missing, unknown };
 
 const char* to_string(Refusal refusal) {
   switch (refusal) {
     case Refusal::password:
       return "password";
+    case Refusal::no_password:
+      return "no_password";
     case Refusal::login_not_allowed:
       return "login_not_allowed";
     case Refusal::pg_hba:
@@ -46,8 +48,12 @@ Refusal refusal_of(std::string_view message) {
   if (contains(message, "pg_hba.conf")) {
     return Refusal::pg_hba;
   }
-  if (contains(message, "password authentication failed") ||
-      contains(message, "no password supplied")) {
+  // libpq's own words when the server asks for a password and none was given (no
+  // PGPASSWORD, no ~/.pgpass line, no -W): not a wrong password.
+  if (contains(message, "no password supplied")) {
+    return Refusal::no_password;
+  }
+  if (contains(message, "password authentication failed")) {
     return Refusal::password;
   }
   if (contains(message, "role \"") && contains(message, "does not exist")) {
@@ -69,6 +75,13 @@ void describe_refusal(Refusal refusal, const ConnectionFacts& connection, const 
                       "\\password {} keeps it out of the server log), or on Aurora/RDS change "
                       "the master password in the console.",
                       quote_identifier(user), user)};
+      return;
+    case Refusal::no_password:
+      summary = fmt::format("{} at {} asks for a password and none was given", user, target);
+      fix.steps = {
+          "Give the password as psql takes it: PGPASSWORD, a ~/.pgpass line (or PGPASSFILE), "
+          "or -W to be prompted. Run from a terminal without -w, cdc-preflight prompts when "
+          "the server asks; a CI job never gets a prompt."};
       return;
     case Refusal::login_not_allowed:
       summary = fmt::format("role {} is not permitted to log in", user);

@@ -37,10 +37,10 @@ void add_connection_flags(CLI::App& app, ConnectionFlags& flags) {
                  "Database name, conninfo string or postgres:// URI")
       ->type_name("DBNAME")
       ->group(kConnectionGroup);
-  app.add_flag("-w,--no-password")
-      ->description("Never prompt for a password (the default)")
+  app.add_flag("-w,--no-password", flags.no_password, "Never prompt for a password")
       ->group(kConnectionGroup);
-  app.add_flag("-W,--password", flags.prompt_password, "Prompt for a password (no echo)")
+  app.add_flag("-W,--password", flags.prompt_password,
+               "Prompt for a password before connecting (no echo)")
       ->group(kConnectionGroup);
   app.add_option("--connect-timeout", flags.connect.connect_timeout_seconds,
                  "Seconds allowed to connect")

@@ -39,8 +39,11 @@ enum class ExitCode : int { ready = 0, not_ready = 1, usage = 2, connection = 3 
 // CONNECTION: psql's flags; what is not given comes from libpq.
 struct ConnectionFlags {
   ConnectOptions connect;
-  std::string port;  // checked once parsed (finish_connection_flags)
-  bool prompt_password = false;
+  std::string port;              // checked once parsed (finish_connection_flags)
+  bool prompt_password = false;  // -W: before connecting
+  // -w: never. Without either, as psql: a prompt on the terminal when the server
+  // asks for a password and none was given, and stdin is a terminal.
+  bool no_password = false;
   int statement_timeout_seconds = 30;
 };
 

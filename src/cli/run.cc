@@ -40,7 +40,7 @@ std::atomic<int> g_unfinished_output{-1};
 
 // Reads a password from the terminal without echo; never from a pipe, so a CI
 // job cannot hang on a prompt.
-std::optional<std::string> prompt_password() {
+std::optional<std::string> prompt_password(const std::string& prompt) {
   if (isatty(STDIN_FILENO) != 1) {
     return std::nullopt;  // a pipeline or a CI job: never wait for an answer
   }
@@ -54,11 +54,13 @@ std::optional<std::string> prompt_password() {
     std::fclose(tty);
     return std::nullopt;
   }
+  // Echo goes off before the prompt shows, as in psql: an answer typed the moment
+  // the prompt appears is neither shown nor thrown away (TCSAFLUSH drops unread input).
   termios silent = saved;
   silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-  std::fputs("Password: ", tty);
-  std::fflush(tty);
   tcsetattr(fd, TCSAFLUSH, &silent);
+  std::fputs(prompt.c_str(), tty);
+  std::fflush(tty);
   std::string password;
   for (int c = std::fgetc(tty); c != EOF && c != '\n'; c = std::fgetc(tty)) {
     password += static_cast<char>(c);
@@ -67,6 +69,16 @@ std::optional<std::string> prompt_password() {
   std::fputs("\n", tty);
   std::fclose(tty);
   return password;
+}
+
+// As psql: no -w, no password given (libpq found none in PGPASSWORD or
+// ~/.pgpass either, or it would have sent it), and the server asked for one.
+bool server_asked_for_a_password(const ConnectionFlags& connection, const Facts& facts) {
+  const ConnectionFacts& result = facts.connection;
+  return !connection.no_password && !connection.prompt_password &&
+         connection.connect.password.empty() && !result.connected &&
+         result.failure == ConnectionFailure::authentication &&
+         result.failure_message.find("no password supplied") != std::string::npos;
 }
 
 }  // namespace
@@ -168,7 +180,7 @@ std::optional<Facts> gather_live(ConnectionFlags& connection, const TargetFlags&
     return std::nullopt;
   }
   if (connection.prompt_password) {
-    auto password = prompt_password();
+    auto password = prompt_password("Password: ");
     if (!password) {
       print_error("-W needs a terminal to prompt on; use PGPASSWORD or ~/.pgpass instead");
       return std::nullopt;
@@ -189,6 +201,14 @@ std::optional<Facts> gather_live(ConnectionFlags& connection, const TargetFlags&
   std::optional<Facts> facts;
   try {
     facts = gather(connection.connect, gather_options(connection, target));
+    if (server_asked_for_a_password(connection, *facts)) {
+      // Without a terminal there is no prompt: the report says the password is missing.
+      if (auto password = prompt_password(
+              fmt::format("Password for user {}: ", printable(facts->connection.connected_as)))) {
+        connection.connect.password = std::move(*password);
+        facts = gather(connection.connect, gather_options(connection, target));
+      }
+    }
   } catch (const InvalidConninfo& error) {
     print_error("{}", error.what());
     return std::nullopt;

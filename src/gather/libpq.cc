@@ -9,13 +9,19 @@ namespace cdcpreflight {
 
 std::string libpq_message(std::string_view text) {
   std::string line;
+  bool after_newline = false;
   for (const char c : text) {
-    if (c == '\n') {
+    // libpq breaks its messages with "\n" and indents its hints with "\t" ("...failed:
+    // Connection refused\n\tIs the server running..."): layout, read as one space. A tab
+    // anywhere else (in a quoted name, say) is the text's own and stays for printable().
+    if (c == '\n' || (c == '\t' && after_newline)) {
       if (!line.empty() && line.back() != ' ') {
         line += ' ';
       }
+      after_newline = true;
     } else {
       line += c;
+      after_newline = false;
     }
   }
   while (!line.empty() && line.back() == ' ') {

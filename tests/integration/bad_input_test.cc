@@ -180,6 +180,21 @@ TEST_F(BadInput, ClosedPortIsRefusedWellWithinTheConnectTimeout) {
   EXPECT_LT(run.elapsed, seconds(3));
 }
 
+// libpq indents its hint with a tab on a line of its own ("\n\tIs the server running
+// on that host…"): the report shows it as one space, not as an escaped \x09.
+TEST_F(BadInput, LibpqsIndentedHintReadsAsOneLine) {
+  const int closed = free_loopback_port();
+  std::vector<std::string> args = args_for("127.0.0.1", closed, "app");
+  args.back() = "text";
+  const ProcessResult run = run_tool(args, {{"PGPASSWORD", std::string(kRolePassword)}});
+  EXPECT_EQ(run.exit_code, 3) << describe_result(run);
+  EXPECT_NE(run.out.find("Connection refused Is the server running on that host"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("\\x09"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find('\t'), std::string::npos) << run.out;
+}
+
 TEST_F(BadInput, SilentPortTimesOutAtTheConnectTimeout) {
   const SilentListener silent;
   std::vector<std::string> args = args_for("127.0.0.1", silent.port(), "app");

@@ -53,6 +53,8 @@ Pipe make_pipe() {
   return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
+}  // namespace
+
 std::vector<std::string> child_environment(const ProcessOptions& options) {
   std::map<std::string, std::string> variables;
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -115,6 +117,8 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   (void)!::write(STDERR_FILENO, "\n", 1);
   ::_exit(127);
 }
+
+namespace {
 
 void ignore_sigpipe_once() {
   // A child that exits before reading its stdin must not kill the test process.

@@ -42,6 +42,16 @@ struct ProcessResult {
 [[nodiscard]] ProcessResult run_process(const std::vector<std::string>& argv,
                                         const ProcessOptions& options = {});
 
+// The pieces of run_process that a runner of its own (run_on_terminal) shares:
+// the environment options.env and inherit_pg_env make of this process's;
+// the program's path (execve does not search PATH); argv for execve; and, in a
+// child between fork and exec, the one line to stderr and exit 127 of an exec
+// that failed.
+[[nodiscard]] std::vector<std::string> child_environment(const ProcessOptions& options);
+[[nodiscard]] std::string resolve_program(const std::string& program);
+[[nodiscard]] std::vector<char*> c_strings(std::vector<std::string>& strings);
+[[noreturn]] void child_fail(const char* what);
+
 // Runs a command when destroyed, or when this process dies without destroying
 // it (a ctest timeout kills with SIGKILL): a detached watcher, outside this
 // process tree, waits for the end of a pipe only this process holds open.

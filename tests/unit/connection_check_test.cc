@@ -107,6 +107,10 @@ constexpr const char* kPgHbaReject =
 constexpr const char* kNoPgHbaEntry =
     "connection to server at \"db\" (10.0.0.1), port 5432 failed: FATAL:  no pg_hba.conf entry "
     "for host \"10.0.0.9\", user \"u\", database \"app\", no encryption";
+// libpq's own words when the server asks for a password and it has none to send.
+constexpr const char* kNoPasswordSupplied =
+    "connection to server at \"localhost\" (127.0.0.1), port 50191 failed: fe_sendauth: no "
+    "password supplied";
 constexpr const char* kMissingRoleUnderTrust =
     "connection to server on socket \"/tmp/.s.PGSQL.5432\" failed: FATAL:  role \"nobody\" does "
     "not exist";
@@ -122,6 +126,22 @@ TEST(ConnectionCheck, WrongPasswordSaysPasswordAndHowToSetANewOne) {
   EXPECT_THAT(fix, HasSubstr("PGPASSWORD"));
   EXPECT_THAT(fix, HasSubstr("ALTER ROLE"));
   EXPECT_THAT(result.remediation.sql, IsEmpty()) << "no script sets a password";
+}
+
+// A password never given is not a wrong one: the fix is to give it (or to be prompted).
+TEST(ConnectionCheck, NoPasswordSuppliedSaysNoneWasGivenAndHowToGiveIt) {
+  const CheckResult result = failed_with(ConnectionFailure::authentication, kNoPasswordSupplied);
+  EXPECT_EQ(result.status, Status::fail);
+  EXPECT_EQ(result.summary, fmt::format("{} at {}:5432 asks for a password and none was given",
+                                        kUser, kWriterHost));
+  EXPECT_THAT(result.details,
+              ElementsAre("cause: authentication", "reason: no_password", kNoPasswordSupplied));
+  const std::string fix = remediation_text(result.remediation);
+  EXPECT_THAT(fix, HasSubstr("PGPASSWORD"));
+  EXPECT_THAT(fix, HasSubstr("~/.pgpass"));
+  EXPECT_THAT(fix, HasSubstr("-W"));
+  EXPECT_THAT(fix, Not(HasSubstr("ALTER ROLE"))) << "the password is not wrong";
+  EXPECT_THAT(result.summary, Not(HasSubstr("failed")));
 }
 
 TEST(ConnectionCheck, NologinRoleSaysLoginNotAllowedWithAlterRoleLogin) {
