@@ -85,8 +85,9 @@ std::string bash(const std::vector<CommandShape>& commands) {
       "# bash completion for cdc-preflight (cdc-preflight completion bash)\n"
       "_cdc_preflight() {{\n"
       "  local cur=\"${{COMP_WORDS[COMP_CWORD]}}\" prev=\"${{COMP_WORDS[COMP_CWORD-1]}}\"\n"
-      "  local command=check word\n"
-      "  for word in \"${{COMP_WORDS[@]:1:COMP_CWORD-1}}\"; do\n"
+      "  local command=check word i\n"
+      "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+      "    word=\"${{COMP_WORDS[i]}}\"\n"
       "    case \"$word\" in {}) command=\"$word\"; break ;; esac\n"
       "  done\n"
       "  local options values\n"
@@ -116,14 +117,17 @@ std::string bash(const std::vector<CommandShape>& commands) {
   }
   out += fmt::format(
       "  esac\n"
+      // No mapfile (zsh runs this through bashcompinit, and has none): compgen's
+      // lines, split on newlines only, so that a file name may hold spaces.
+      "  local IFS=$'\\n'\n"
       "  if [[ \"$values\" == FILE ]]; then\n"
-      "    mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
+      "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
       "  elif [[ \"$values\" != - ]]; then\n"
-      "    mapfile -t COMPREPLY < <(compgen -W \"$values\" -- \"$cur\")\n"
+      "    COMPREPLY=($(IFS=' '; compgen -W \"$values\" -- \"$cur\"))\n"
       "  elif [[ \"$cur\" == -* ]]; then\n"
-      "    mapfile -t COMPREPLY < <(compgen -W \"$options\" -- \"$cur\")\n"
+      "    COMPREPLY=($(IFS=' '; compgen -W \"$options\" -- \"$cur\"))\n"
       "  elif (( COMP_CWORD == 1 )); then\n"
-      "    mapfile -t COMPREPLY < <(compgen -W \"{} $options\" -- \"$cur\")\n"
+      "    COMPREPLY=($(IFS=' '; compgen -W \"{} $options\" -- \"$cur\"))\n"
       "  fi\n"
       "}}\n"
       "complete -o default -F _cdc_preflight cdc-preflight\n",
@@ -135,8 +139,15 @@ std::string bash(const std::vector<CommandShape>& commands) {
 std::string zsh(const std::vector<CommandShape>& commands) {
   return "#compdef cdc-preflight\n"
          "# zsh completion for cdc-preflight (cdc-preflight completion zsh)\n"
+         "# Either sourced (from ~/.zshrc: `source <(cdc-preflight completion zsh)`) or found\n"
+         "# in $fpath by compinit (the package's vendor-completions/_cdc-preflight).\n"
          "autoload -U +X bashcompinit && bashcompinit\n" +
-         bash(commands);
+         bash(commands) +
+         // Autoloaded from $fpath, this file is the completion function compinit calls for the
+         // first Tab: it must complete too, not only register the function for the next Tab.
+         "if [[ \"${zsh_eval_context[-1]}\" == loadautofunc ]]; then\n"
+         "  _bash_complete -o default -F _cdc_preflight \"$@\"\n"
+         "fi\n";
 }
 
 std::string fish_quote(const std::string& text) {
