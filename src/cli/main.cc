@@ -27,7 +27,7 @@ extern "C" void on_signal(int signal_number) {
 }
 
 void install_signal_handlers() {
-  struct sigaction action {};
+  struct sigaction action = {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);

@@ -117,7 +117,7 @@ bool OutputFile::open(const std::string& path) {
 bool OutputFile::write(std::string_view text) {
   // A regular file is emptied first (it may hold an earlier run's report);
   // anything else (/dev/null, a pipe, a terminal) is written as it is.
-  struct stat status {};
+  struct stat status = {};
   const bool regular = ::fstat(fd_, &status) == 0 && S_ISREG(status.st_mode);
   bool written = !regular || (::ftruncate(fd_, 0) == 0 && ::lseek(fd_, 0, SEEK_SET) == 0);
   while (written && !text.empty()) {
@@ -164,8 +164,8 @@ bool write_output(const std::string& path, OutputFile& output, const std::string
 }
 
 bool same_file(const std::string& a, const std::string& b) {
-  struct stat first {};
-  struct stat second {};
+  struct stat first = {};
+  struct stat second = {};
   return ::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0 &&
          first.st_dev == second.st_dev && first.st_ino == second.st_ino;
 }

@@ -54,8 +54,9 @@ std::string printable(std::string_view text, Newlines newlines) {
 
 bool is_printable(std::string_view text, Newlines newlines) {
   bool clean = true;
-  scan(
-      text, newlines, [](std::string_view) {}, [&](const std::string&) { clean = false; });
+  const auto keep = [](std::string_view) {};
+  const auto escaped = [&](const std::string&) { clean = false; };
+  scan(text, newlines, keep, escaped);
   return clean;
 }
 

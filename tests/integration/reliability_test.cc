@@ -500,9 +500,8 @@ TEST_F(Faults, ServerShutDownMidRunIsALostConnectionPromptly) {
   std::future<ToolReport> run;
   {
     const PublicationCatalogLock lock(server(), login.dbname);
-    run = std::async(std::launch::async, [&] {
-      return check_as(login, {"--statement-timeout", "60"});
-    });
+    const auto check_waiting = [&] { return check_as(login, {"--statement-timeout", "60"}); };
+    run = std::async(std::launch::async, check_waiting);
     std::atomic<bool> never{false};
     ASSERT_TRUE(wait_until_blocked(server(), kClickpipesUser, login.dbname, never))
         << "the tool never waited on the lock";
