@@ -196,7 +196,9 @@ std::string tables(int server_version_num) {
       " coalesce(idx.ri, false) AS has_replica_identity_index,"
       " coalesce(pg_catalog.has_table_privilege(r.oid, c.oid, 'SELECT'), false) AS can_select,"
       " (pr.prrelid IS NOT NULL{0}) AS published,"
-      " (c.relpages + coalesce(tc.relpages, 0)::pg_catalog.int8)"
+      // relpages is -1 where it is unknown: on a partitioned table, which has no
+      // storage, once ANALYZE has run there (14+). Unknown reads as no pages.
+      " (GREATEST(c.relpages, 0) + GREATEST(coalesce(tc.relpages, 0), 0)::pg_catalog.int8)"
       "  * pg_catalog.current_setting('block_size')::pg_catalog.int8 AS bytes,"
       " c.oid AS relid, c.reltoastrelid <> 0 AS has_toast_relation,"
       // Evidence that values are stored out of line: the TOAST relation has

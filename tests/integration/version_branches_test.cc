@@ -11,8 +11,10 @@
 //   pg_replication_slots.wal_status: invalidated slots        13+
 //   pubtruncate                                               11+
 //   server.version                                            12+
+//   relpages -1 on an analyzed partitioned table              14+
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -449,6 +451,44 @@ TEST_F(VersionBranches, WalWriteRateComesFromPgStatWalFrom14) {
   }
   EXPECT_NE(text.find("the initial load copies "), std::string::npos) << retention.dump(2);
   EXPECT_NE(text.find("100 GB"), std::string::npos) << retention.dump(2);
+}
+
+// 14+: ANALYZE leaves relpages -1 on a partitioned table (no storage of its own). The
+// sizes stay those of the partitions (8 kB each here: one row), on every major, and the
+// snapshot of that database is one check --from reads back.
+TEST_F(VersionBranches, AnAnalyzedPartitionedTableAddsNoNegativeSize) {
+  const Login login = unpublished_login_with_events();
+  (void)server().sql("ANALYZE;", login.dbname);
+  if (major_ >= 14) {
+    EXPECT_EQ(server().sql("SELECT relpages FROM pg_class WHERE oid = 'app.events'::regclass;",
+                           login.dbname),
+              "-1\n")
+        << "the branch this test is about";
+  }
+  const ToolReport live = check_this_major(login, {"--schema", "app"});
+  ASSERT_TRUE(live.report.is_object()) << describe_result(live.run);
+  const nlohmann::json& scope = live.report.at("scope");
+  const std::string pages = server().sql(
+      "SELECT sum(relpages) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+      " WHERE n.nspname = 'app' AND c.relkind = 'r';",
+      login.dbname);
+  EXPECT_EQ(std::to_string(scope.value("estimated_bytes", -1)),
+            std::to_string(std::stoll(pages) * 8192))
+      << scope.dump(2);
+  for (const nlohmann::json& largest : scope.value("largest", nlohmann::json::array())) {
+    EXPECT_GE(largest.value("bytes", -1), 0) << scope.dump(2);
+  }
+
+  const std::string file = ::testing::TempDir() + "cdcp-analyzed-" + test_slug() + ".json";
+  const ProcessResult collected =
+      run_tool({"collect", "--host", "localhost", "--port", std::to_string(server().port()),
+                "--username", login.user, "--dbname", login.dbname, "--schema", "app", "-o", file},
+               login_env(login));
+  ASSERT_EQ(collected.exit_code, 0) << describe_result(collected);
+  const ProcessResult offline = run_tool({"check", "--from", file, "--format", "json"});
+  std::remove(file.c_str());
+  EXPECT_EQ(offline.exit_code, live.run.exit_code) << describe_result(offline);
+  EXPECT_EQ(field(parse_report(offline), "/scope"), scope);
 }
 
 // 13+: a slot that fell further behind than max_slot_wal_keep_size is
