@@ -3,7 +3,9 @@
 # and uses it there: `apt-get install ./cdc-preflight_…deb` in a root made by debootstrap
 # (minbase, from this machine's configured Debian mirror), then, inside the root,
 # `cdc-preflight --version`, the man page, the bash completion loading and completing
-# --format, and a real check of a ready server on loopback (exit 0).
+# --format, and a real check of a ready server on loopback (exit 0); then, the package
+# purged, the GitHub Action's install step (action/install.sh) installing it again from a
+# release served on loopback.
 #
 # Usage: tests/package/root_test.sh BUILD_DIR VERSION [SUITE]
 #   SUITE: the release of the root (default: this machine's own, VERSION_CODENAME in
@@ -107,3 +109,24 @@ sed 's/^/  | /' "$work/report.txt"
 [[ "$rc" -eq 0 ]] || fail "the installed cdc-preflight exited $rc on a ready server (0 expected)"
 grep -q '^Ready' "$work/report.txt" || fail "the report does not say Ready"
 say "the packaged cdc-preflight, installed in a clean $suite root, reports the server ready (exit 0)"
+
+# --- the Action's install step in the same root ---------------------------------------------
+# What `uses: …/cdc-preflight@v1` runs on a runner (action/install.sh): the release's asset
+# for this system downloaded (from a release served on loopback), its SHA256 checked, and
+# installed with the root's apt-get, once the package installed above is purged.
+# shellcheck source=tests/action/release_lib.sh
+source "$here/../action/release_lib.sh"
+clean_root_run apt-get purge -y cdc-preflight >>"$work/apt.log" 2>&1 ||
+  fail "apt-get purge cdc-preflight failed"
+cdcp_fake_release "$build_dir" "$work/release" "$version" || fail "no release made"
+cdcp_serve_release "$work/release" || fail "the release server did not start"
+release_server="$CDCP_RELEASE_SERVER_PID"
+rc=0
+cdcp_install_in_root "$CLEAN_ROOT" "$here/../.." "$version" >"$work/install.log" 2>&1 || rc=$?
+kill "$release_server" 2>/dev/null || true
+wait "$release_server" 2>/dev/null || true
+sed 's/^/  | /' "$work/install.log" | grep -v -E '^  \| (Get|Selecting|Preparing|Unpacking|Setting up|Processing) ' || true
+[[ "$rc" -eq 0 ]] || fail "the Action's install step exited $rc in the root"
+installed="$(clean_root_run cdc-preflight --version)" || fail "cdc-preflight --version failed"
+[[ "$installed" == "cdc-preflight $version "* ]] || fail "after the Action's install: $installed"
+say "the Action's install step (action/install.sh) installed it from the release: $installed"
