@@ -25,7 +25,7 @@ class CollectCommand : public Command {
  public:
   void add_flags(CLI::App& app) override {
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    app.footer(kFooter);
+    app.footer(kCollectFooter);
     add_connection_flags(app, options_.connection);
     add_scope_flags(app, options_.target, options_.scope);
     add_aws_flags(app, options_.aws, options_.scope);

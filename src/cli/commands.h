@@ -46,6 +46,15 @@ inline constexpr const char* kFooter =
     "Exit codes: 0 ready, 1 not ready, 2 usage or input error, 3 could not connect or "
     "connection lost, 130/143 interrupted.";
 
+// collect's: it writes facts, not verdicts.
+inline constexpr const char* kCollectFooter =
+    "Connection settings not given as flags come from libpq: PGHOST, PGPORT, PGUSER, "
+    "PGDATABASE, PGPASSWORD, PGSSLMODE, PGSERVICE, ~/.pgpass. -d also takes a conninfo "
+    "string or a postgres:// URI.\n"
+    "Exit codes: 0 the snapshot was written, 2 usage or input error (or it could not be "
+    "written), 3 could not connect or connection lost (the snapshot, still written, records "
+    "it), 130/143 interrupted.";
+
 // One usage error on stderr, masked and escaped, pointing at --help.
 void print_usage_error(std::string_view message);
 

@@ -1,5 +1,7 @@
 #include "cli/help.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "cli/commands.h"
@@ -10,6 +12,15 @@ namespace cdcpreflight::cli {
 HelpFormatter::HelpFormatter() {
   column_width(37);
   label("OPTIONS", "OPTION");
+}
+
+std::string HelpFormatter::make_help(const CLI::App* app, std::string name,
+                                     CLI::AppFormatMode mode) const {
+  std::string help = CLI::Formatter::make_help(app, std::move(name), mode);
+  for (auto at = help.find("\n\n\n"); at != std::string::npos; at = help.find("\n\n\n", at)) {
+    help.erase(at, 1);
+  }
+  return help;
 }
 
 std::string HelpFormatter::make_option_name(const CLI::Option* option, bool positional) const {

@@ -19,6 +19,9 @@ class HelpFormatter : public CLI::Formatter {
                                              bool positional) const override;
   [[nodiscard]] std::string make_option_opts(const CLI::Option* option) const override;
   [[nodiscard]] std::string make_option_desc(const CLI::Option* option) const override;
+  // CLI11's help with the groups one blank line apart (it puts two).
+  [[nodiscard]] std::string make_help(const CLI::App* app, std::string name,
+                                      CLI::AppFormatMode mode) const override;
 };
 
 // `cdc-preflight --help`: what the tool does, its commands, where the rest is.

@@ -149,6 +149,16 @@ TEST_F(BadInput, HelpIsOneLinePerOption) {
   EXPECT_NE(check.out.find("Exit codes:"), std::string::npos);
   EXPECT_NE(check.out.find("PGPASSWORD"), std::string::npos);
 
+  // One blank line between groups, as psql's.
+  EXPECT_EQ(check.out.find("\n\n\n"), std::string::npos) << check.out;
+  const ProcessResult collect = run_tool({"collect", "--help"});
+  EXPECT_EQ(collect.exit_code, 0) << describe_result(collect);
+  EXPECT_EQ(collect.out.find("\n\n\n"), std::string::npos) << collect.out;
+  EXPECT_NE(collect.out.find("Exit codes: 0 the snapshot was written"), std::string::npos)
+      << collect.out;
+  EXPECT_EQ(collect.out.find("1 not ready"), std::string::npos)
+      << "collect gives no verdict: " << collect.out;
+
   const ProcessResult top = run_tool({"--help"});
   EXPECT_EQ(top.exit_code, 0) << describe_result(top);
   for (const char* command : {"  check ", "  collect ", "  checks ", "--version", "Exit codes:"}) {
