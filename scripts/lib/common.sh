@@ -10,14 +10,20 @@ cd "$CDCP_ROOT" || exit 1
 # Debian/Ubuntu packages needed to build cdc-preflight and run all of its tests.
 # postgresql: the server (integration tests and the demo start their own throwaway servers);
 # pgbouncer: integration tests of the pooler diagnosis; clang: sanitizer builds;
-# clang-format, clang-tidy: the style the test command checks.
+# clang-format, clang-tidy: the style the test command checks; file: cpack's search for the
+# binaries whose libraries make the package's Depends; debootstrap: the clean Debian root
+# the package is installed into (tests/package/root_test.sh); zsh, fish: the shells whose
+# completions are tried (tests/completion/shells_test.sh); python3-jsonschema: the JSON
+# Schemas every report and snapshot of the tests is validated against (tests/schema);
+# python3-yaml: the GitHub Action's test reads action.yml (tests/action/action_test.sh).
 CDCP_PACKAGES=(
   build-essential cmake pkg-config ca-certificates
   libpq-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   postgresql postgresql-client pgbouncer libxml2-utils
-  awscli python3
+  awscli python3 python3-jsonschema python3-yaml
   clang clang-format clang-tidy
+  file debootstrap zsh fish
 )
 
 CDCP_BUILD_DIR="${CDCP_BUILD_DIR:-build}"

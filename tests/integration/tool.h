@@ -18,7 +18,9 @@ namespace cdcpreflight::integration {
 // Runs CDCP_BINARY with args: the inherited environment without PG* variables,
 // then env, NO_COLOR=1 and a PGPASSFILE that does not exist (so ~/.pgpass
 // cannot answer for a test). Fails the current test if the tool has to be
-// killed at the timeout.
+// killed at the timeout, and if the JSON report (check --format json) or the
+// snapshot (collect) it wrote, on stdout or in its -o file, does not match
+// docs/schema (report.schema.json, snapshot.schema.json).
 [[nodiscard]] ProcessResult run_tool(const std::vector<std::string>& args,
                                      const EnvChanges& env = {},
                                      std::chrono::seconds timeout = std::chrono::seconds(60));

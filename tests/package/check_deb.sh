@@ -42,6 +42,8 @@ printf 'Depends: %s\n' "$depends"
 dpkg-deb -c "$deb" >"$work/contents"
 for path in ./usr/bin/cdc-preflight ./usr/share/doc/cdc-preflight/copyright \
   ./usr/share/doc/cdc-preflight/changelog.Debian.gz ./usr/share/doc/cdc-preflight/README.md \
+  ./usr/share/doc/cdc-preflight/json.md ./usr/share/doc/cdc-preflight/schema/report.schema.json \
+  ./usr/share/doc/cdc-preflight/schema/snapshot.schema.json \
   ./usr/share/man/man1/cdc-preflight.1.gz ./usr/share/bash-completion/completions/cdc-preflight \
   ./usr/share/zsh/vendor-completions/_cdc-preflight \
   ./usr/share/fish/vendor_completions.d/cdc-preflight.fish; do
