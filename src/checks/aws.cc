@@ -70,17 +70,19 @@ int engine_major(const AwsCluster& cluster) {
 
 // What a check of the cluster's parts says when there is no cluster to judge:
 // --aws not given, a call that failed, no such cluster.
-std::optional<CheckResult> without_cluster(const AwsFacts& aws) {
+// The cluster the control-plane checks are about; nullptr, with `without` the answer
+// of a check that has none (not asked, the call failed, not found).
+const AwsCluster* cluster_or(const AwsFacts& aws, CheckResult& without) {
   if (!aws.attempted) {
-    return not_asked();
+    without = not_asked();
+  } else if (const AwsError* error = cluster_unknown(aws)) {
+    without = call_failed(*error);
+  } else if (!aws.cluster) {
+    without = make_result(Status::skip, not_found(aws));
+  } else {
+    return &*aws.cluster;
   }
-  if (const AwsError* error = cluster_unknown(aws)) {
-    return call_failed(*error);
-  }
-  if (!aws.cluster) {
-    return make_result(Status::skip, not_found(aws));
-  }
-  return std::nullopt;
+  return nullptr;
 }
 
 std::string region_of(const AwsFacts& aws) { return aws.region.empty() ? "<region>" : aws.region; }
@@ -269,10 +271,12 @@ constexpr WantedParameter kWanted[] = {
 
 CheckResult aws_parameter_group(const Facts& facts, const Scope& /*scope*/) {
   const AwsFacts& aws = facts.aws;
-  if (std::optional<CheckResult> result = without_cluster(aws)) {
-    return *result;
+  CheckResult without;
+  const AwsCluster* found = cluster_or(aws, without);
+  if (found == nullptr) {
+    return without;
   }
-  const AwsCluster& cluster = *aws.cluster;
+  const AwsCluster& cluster = *found;
   const std::string& group = cluster.parameter_group;
   std::vector<std::string> details;
   std::vector<ParameterChange> changes;
@@ -432,13 +436,15 @@ Remediation authorize(const AwsFacts& aws, const AwsSecurityGroup& group, int po
 
 CheckResult aws_network(const Facts& facts, const Scope& scope) {
   const AwsFacts& aws = facts.aws;
-  if (std::optional<CheckResult> result = without_cluster(aws)) {
-    return *result;
+  CheckResult without;
+  const AwsCluster* found = cluster_or(aws, without);
+  if (found == nullptr) {
+    return without;
   }
   if (aws.instances_error) {
     return call_failed(*aws.instances_error);
   }
-  const AwsCluster& cluster = *aws.cluster;
+  const AwsCluster& cluster = *found;
   const AwsClusterMember* member = aws_writer_member(aws);
   const AwsInstance* writer = member ? aws_instance(aws, member->instance) : nullptr;
   if (writer == nullptr) {

@@ -108,7 +108,7 @@ CheckResult server_platform(const Facts& facts, const Scope& /*scope*/) {
     case Platform::aurora:
       return make_result(Status::pass,
                          fmt::format("Amazon Aurora PostgreSQL {} (PostgreSQL {})",
-                                     *server.aurora_version, server.version),
+                                     server.aurora_version.value_or(""), server.version),
                          {"aurora_version() exists"});
     case Platform::rds:
       return make_result(Status::pass, fmt::format("Amazon RDS for PostgreSQL {}", server.version),

@@ -36,8 +36,9 @@ class Placeholders {
         }) {}
 
   const std::string& operator()(const std::string& name) {
+    static const std::string kEmpty;
     if (name.empty()) {
-      return name;
+      return kEmpty;  // not `name`: the caller's may be a temporary
     }
     auto [entry, added] = names_.try_emplace(name);
     if (added) {
