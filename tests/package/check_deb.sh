@@ -50,6 +50,10 @@ for path in ./usr/bin/cdc-preflight ./usr/share/doc/cdc-preflight/copyright \
   grep -q " ${path}\$" "$work/contents" || { cat "$work/contents" >&2; fail "no $path"; }
 done
 dpkg-deb -x "$deb" "$work/root"
+[[ "$(head -n 1 "$work/root/usr/share/doc/cdc-preflight/README.md")" == "# cdc-preflight" ]] ||
+  fail "the packaged README.md is not the project's: $(head -n 1 "$work/root/usr/share/doc/cdc-preflight/README.md")"
+[[ -f "$work/root/usr/share/doc/cdc-preflight/data/README.md" ]] ||
+  fail "no data/README.md (where the ClickPipes static IPs come from)"
 changelog="$(zcat "$work/root/usr/share/doc/cdc-preflight/changelog.Debian.gz")"
 [[ "$(head -n 1 <<<"$changelog")" == "cdc-preflight ($version) "* ]] ||
   fail "the changelog's first entry is not $version"
