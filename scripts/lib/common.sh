@@ -10,7 +10,8 @@ cd "$CDCP_ROOT" || exit 1
 # Debian/Ubuntu packages needed to build cdc-preflight and run all of its tests.
 # postgresql: the server (integration tests and the demo start their own throwaway servers);
 # pgbouncer: integration tests of the pooler diagnosis; clang: sanitizer builds;
-# clang-format, clang-tidy: the style the test command checks; file: cpack's search for the
+# clang-format, clang-tidy: the style the test command checks; curl: the GitHub Action's
+# install step downloads the release with it (tests/action); file: cpack's search for the
 # binaries whose libraries make the package's Depends; debootstrap: the clean Debian root
 # the package is installed into (tests/package/root_test.sh); zsh, fish: the shells whose
 # completions are tried (tests/completion/shells_test.sh); python3-jsonschema: the JSON
@@ -23,7 +24,7 @@ CDCP_PACKAGES=(
   postgresql postgresql-client pgbouncer libxml2-utils
   awscli python3 python3-jsonschema python3-yaml
   clang clang-format clang-tidy
-  file debootstrap zsh fish
+  curl file debootstrap zsh fish
 )
 
 CDCP_BUILD_DIR="${CDCP_BUILD_DIR:-build}"

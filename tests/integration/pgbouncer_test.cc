@@ -1,10 +1,12 @@
 // Through a real PgBouncer (session pooling) in front of a ready cluster: every
 // query-based check works through it, and replication.connect proves what
-// queries cannot, that the pooler does not carry replication connections
-// (PgBouncer before 1.23, as Debian 12 and Ubuntu 24.04 ship it, refuses the
-// `replication` startup parameter).
+// queries cannot, whether the pooler carries replication connections: PgBouncer
+// before 1.23 (Debian 12 and Ubuntu 24.04 ship 1.18 and 1.22) refuses the
+// `replication` startup parameter; from 1.23 (Debian 13 ships 1.24) it passes
+// replication connections through in session mode, and replication.connect passes.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -49,8 +51,27 @@ class Pooler : public ReadyAuroraSuite {
   std::unique_ptr<PgBouncer> bouncer_;
 };
 
-TEST_F(Pooler, QueriesWorkThroughItAndReplicationConnectFailsAsAPooler) {
+// "PgBouncer 1.24.1" → true from 1.23, which passes replication connections through.
+bool carries_replication(const std::string& version) {
+  int major = 0;
+  int minor = 0;
+  if (std::sscanf(version.c_str(), "PgBouncer %d.%d", &major, &minor) != 2) {
+    ADD_FAILURE() << "unexpected pgbouncer --version: " << version;
+    return false;
+  }
+  return major > 1 || (major == 1 && minor >= 23);
+}
+
+TEST_F(Pooler, QueriesWorkThroughItAndReplicationConnectSaysWhetherItCarriesReplication) {
   const ToolReport result = check_through_bouncer();
+  if (carries_replication(PgBouncer::version())) {
+    // The replication connection really opened through it and answered IDENTIFY_SYSTEM.
+    EXPECT_EQ(result.run.exit_code, 0) << describe_result(result.run) << "\n--- pgbouncer log ---\n"
+                                       << bouncer_->log();
+    EXPECT_EQ(statuses(result.report), all_pass_except(result.report, {})) << PgBouncer::version();
+    EXPECT_EQ(field(result.report, "/target/port"), bouncer_->port());
+    return;
+  }
   EXPECT_EQ(result.run.exit_code, 1) << describe_result(result.run) << "\n--- pgbouncer log ---\n"
                                      << bouncer_->log();
   EXPECT_EQ(field(result.report, "/target/port"), bouncer_->port());
