@@ -162,10 +162,15 @@ if [[ -z "$reason" ]]; then
     reason="no repository to download version $version from"
   fi
 fi
-if [[ -n "$reason" ]]; then
-  say "$reason: building from source"
+# Says why, builds and installs from the Action's source, and ends the step.
+from_source_because() {
+  say "$1: building from source"
   build_from_source
   exit 0
+}
+
+if [[ -n "$reason" ]]; then
+  from_source_because "$reason"
 fi
 
 # --- the release asset, verified ----------------------------------------------------------
@@ -185,25 +190,19 @@ chmod 755 "$download_dir"  # apt-get reads the .deb as its own user when it can
 status=0
 fetch "$base/SHA256SUMS" "$download_dir/SHA256SUMS" || status=$?
 if [[ $status -eq 2 ]]; then
-  say "no release v$version at $base (no SHA256SUMS): building from source"
-  build_from_source
-  exit 0
+  from_source_because "no release v$version at $base (no SHA256SUMS)"
 fi
 [[ $status -eq 0 ]] || fail "cannot download $base/SHA256SUMS"
 expected="$(awk -v asset="$asset" '$2 == asset || $2 == "*" asset { print $1; exit }' \
   "$download_dir/SHA256SUMS")"
 if [[ -z "$expected" ]]; then
-  say "release v$version has no $asset (for $distro $arch): building from source"
-  build_from_source
-  exit 0
+  from_source_because "release v$version has no $asset (for $distro $arch)"
 fi
 [[ "$expected" =~ ^[0-9a-f]{64}$ ]] || fail "$base/SHA256SUMS: not a SHA256 for $asset: $expected"
 status=0
 fetch "$base/$asset" "$download_dir/$asset" || status=$?
 if [[ $status -eq 2 ]]; then
-  say "release v$version lists $asset but does not hold it: building from source"
-  build_from_source
-  exit 0
+  from_source_because "release v$version lists $asset but does not hold it"
 fi
 [[ $status -eq 0 ]] || fail "cannot download $base/$asset"
 actual="$(sha256sum "$download_dir/$asset" | cut -d ' ' -f 1)"

@@ -77,19 +77,6 @@ if cdcp_is_root; then
   chown postgres: "$DEMO_DIR"
 fi
 
-# Prints a TCP port on which nothing listens on localhost.
-free_port() {
-  local port tries
-  for ((tries = 0; tries < 200; tries++)); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  cdcp_die "no free TCP port found"
-}
-
 start_server() {
   if ! as_server_owner "$PG_BIN/pg_ctl" -D "$DATA_DIR" -l "$DEMO_DIR/server.log" -w -t 60 "$@"; then
     cat "$DEMO_DIR/server.log" >&2 || true
@@ -107,7 +94,7 @@ preflight() {
   PGPASSWORD="$DEMO_PASSWORD" "$TOOL" -h localhost -p "$PORT" -U "$DEMO_USER" -d "$DEMO_DB" "$@"
 }
 
-PORT="$(free_port)"
+PORT="$(cdcp_free_port)" || cdcp_die "no free TCP port found"
 DEMO_PASSWORD="demo-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
 
 heading "1. Starting a throwaway PostgreSQL shaped like a fresh Aurora cluster"

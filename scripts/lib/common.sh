@@ -51,6 +51,19 @@ cdcp_missing_packages() {
   done
 }
 
+# Prints a TCP port on which nothing listens on 127.0.0.1; returns 1 when none is found.
+cdcp_free_port() {
+  local port tries
+  for ((tries = 0; tries < 200; tries++)); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      printf '%s\n' "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
 # Installs the packages among "$@" that are missing. As root: apt-get update (once per run),
 # then apt-get install -y. Otherwise prints the command to run and exits 1.
 CDCP_APT_UPDATED=0

@@ -44,14 +44,9 @@ class PasswordPrompt : public ReadyAuroraSuite {
     argv.insert(argv.end(), connection.begin(), connection.end());
     argv.insert(argv.end(), {"--format", "json", "-o", report_path_.string()});
     argv.insert(argv.end(), extra.begin(), extra.end());
-    ProcessOptions options;
-    options.inherit_pg_env = InheritPgEnv::no;
-    options.env = login_env(app_login());
-    options.env.erase("PGPASSWORD");
-    options.env["PGPASSFILE"] = "/nonexistent/cdcp-integration-tests/pgpass";
-    options.env["NO_COLOR"] = "1";
-    options.timeout = std::chrono::seconds(60);
-    return run_on_terminal(argv, options, "Password", answer);
+    EnvChanges env = login_env(app_login());
+    env.erase("PGPASSWORD");
+    return run_on_terminal(argv, tool_options(env), "Password", answer);
   }
 
   [[nodiscard]] nlohmann::json written_report() const {

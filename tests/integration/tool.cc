@@ -220,14 +220,7 @@ void expect_matches_schema(const std::vector<std::string>& argv, const ProcessRe
 ProcessResult run_tool_with(const std::vector<std::string>& args, const EnvChanges& env,
                             std::chrono::seconds timeout, int signal,
                             std::chrono::milliseconds signal_after) {
-  ProcessOptions options;
-  options.inherit_pg_env = InheritPgEnv::no;
-  options.env = env;
-  options.env["NO_COLOR"] = "1";
-  if (!options.env.contains("PGPASSFILE")) {
-    options.env["PGPASSFILE"] = "/nonexistent/cdcp-integration-tests/pgpass";
-  }
-  options.timeout = timeout;
+  ProcessOptions options = tool_options(env, timeout);
   options.send_signal = signal;
   options.send_signal_after = signal_after;
   std::vector<std::string> argv = {CDCP_BINARY};
@@ -244,6 +237,18 @@ ProcessResult run_tool_with(const std::vector<std::string>& args, const EnvChang
 }
 
 }  // namespace
+
+ProcessOptions tool_options(const EnvChanges& env, std::chrono::seconds timeout) {
+  ProcessOptions options;
+  options.inherit_pg_env = InheritPgEnv::no;
+  options.env = env;
+  options.env["NO_COLOR"] = "1";
+  if (!options.env.contains("PGPASSFILE")) {
+    options.env["PGPASSFILE"] = "/nonexistent/cdcp-integration-tests/pgpass";
+  }
+  options.timeout = timeout;
+  return options;
+}
 
 const std::vector<std::string>& implemented_checks() {
   // In catalogue order (`cdc-preflight checks`); the unit tests pin the ids to the spec.

@@ -25,6 +25,11 @@ namespace cdcpreflight::integration {
                                      const EnvChanges& env = {},
                                      std::chrono::seconds timeout = std::chrono::seconds(60));
 
+// The environment and bound run_tool gives the tool (for a runner of its own, e.g.
+// run_on_terminal): no inherited PG*, then env, NO_COLOR=1, a PGPASSFILE that does not exist.
+[[nodiscard]] ProcessOptions tool_options(const EnvChanges& env,
+                                          std::chrono::seconds timeout = std::chrono::seconds(60));
+
 // run_tool, sending `signal` (SIGINT, SIGTERM) to the tool after `after`.
 [[nodiscard]] ProcessResult run_tool_interrupted(const std::vector<std::string>& args,
                                                  const EnvChanges& env, int signal,

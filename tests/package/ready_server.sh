@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # A throwaway PostgreSQL server on loopback that is ready to be a ClickPipes CDC source
 # (self-managed: wal_level = logical, a login role with REPLICATION, a publication of tables
-# with primary keys). Source it; do not run it. As root the server runs as `postgres`.
+# with primary keys). Source it (after scripts/lib/common.sh, whose cdcp_free_port it uses);
+# do not run it. As root the server runs as `postgres`.
 #
 #   ready_server_start BINDIR   starts it; sets READY_SERVER_DIR, READY_SERVER_PORT,
 #                               READY_SERVER_USER, READY_SERVER_PASSWORD, READY_SERVER_DB
@@ -22,18 +23,6 @@ ready_server_as_owner() {
   fi
 }
 
-ready_server_free_port() {
-  local port tries
-  for ((tries = 0; tries < 200; tries++)); do
-    port=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
 ready_server_psql() {
   "$READY_SERVER_BINDIR/psql" -h "$READY_SERVER_DIR" -p "$READY_SERVER_PORT" -U postgres -X -w -q \
     -v ON_ERROR_STOP=1 "$@"
@@ -44,7 +33,7 @@ ready_server_start() {
   # Under /tmp, owned by postgres: the repository may sit where postgres cannot read.
   READY_SERVER_DIR="$(mktemp -d /tmp/cdcp-ready-server.XXXXXX)"
   if [[ "$(id -u)" -eq 0 ]]; then chown postgres: "$READY_SERVER_DIR"; fi
-  READY_SERVER_PORT="$(ready_server_free_port)" || return 1
+  READY_SERVER_PORT="$(cdcp_free_port)" || return 1
   READY_SERVER_PASSWORD="ready-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')"
   local data="$READY_SERVER_DIR/data"
   ready_server_as_owner "$READY_SERVER_BINDIR/initdb" -D "$data" -U postgres --no-locale -E UTF8 \

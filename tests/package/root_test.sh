@@ -42,6 +42,8 @@ for tool in debootstrap chroot mount dpkg-deb; do
 done
 
 work="$(mktemp -d /tmp/cdcp-root.XXXXXX)"
+# shellcheck source=scripts/lib/common.sh disable=SC1091
+source "$here/../../scripts/lib/common.sh"
 # shellcheck source=tests/package/ready_server.sh
 source "$here/ready_server.sh"
 # shellcheck source=tests/package/clean_root.sh
@@ -96,8 +98,6 @@ printf "%s\n" "${COMPREPLY[*]}"' _ "$completion")" || fail "the bash completion 
 say "bash completion of 'cdc-preflight check --format <TAB>': $completed"
 
 # A ready server on this machine's loopback, which the root shares.
-# shellcheck source=scripts/lib/common.sh disable=SC1091
-source "$here/../../scripts/lib/common.sh"
 cdcp_find_pg_bindir
 ready_server_start "$CDCP_PG_BINDIR" || fail "the ready server did not start"
 say "a ready PostgreSQL $(cdcp_pg_major "$CDCP_PG_BINDIR") on 127.0.0.1:$READY_SERVER_PORT"
