@@ -62,9 +62,14 @@ struct ServerFacts {
   bool rds = false;                           // rds.extensions is set (RDS or Aurora)
   bool in_recovery = false;                   // pg_is_in_recovery()
   // Keyed by name: wal_level, wal_sender_timeout, max_replication_slots,
-  // max_wal_senders, max_slot_wal_keep_size, and rds.logical_replication and
-  // aurora.enhanced_logical_replication when the server defines them.
+  // max_wal_senders, max_slot_wal_keep_size, and rds.logical_replication,
+  // aurora.enhanced_logical_replication and the platform signals' settings
+  // (cdcpreflight/platform.h) when the server defines them.
   std::map<std::string, Setting> settings;
+  // The platform signals' roles that exist (platform.h), sorted.
+  std::vector<std::string> platform_roles;
+  // The platform signals' extensions installed in the database: name, version.
+  std::map<std::string, std::string> extensions;
   // pg_stat_wal (PostgreSQL 14+): the WAL written since its statistics were
   // last reset, and the seconds since that reset; none before 14, or when the
   // server has no reset time.
@@ -130,6 +135,10 @@ struct TableFacts {
   bool owned_by_role = false;       // the role has the owner's privileges
   bool policy_reads_all =
       false;  // a SELECT policy USING (true) applies to the role, no restrictive one
+  // An inheritance child (not a partition): its first parent, e.g. the
+  // TimescaleDB hypertable whose chunk this is.
+  std::string parent_schema;
+  std::string parent_name;
 };
 
 // ALTER DEFAULT PRIVILEGES … ON TABLES of one owner, in one schema or (schema
@@ -267,15 +276,27 @@ struct Facts {
   std::map<FactGroup, QueryError> errors;  // the groups that could not be read
 };
 
-// Aurora: aurora_version() exists; RDS: rds.extensions is set; else PostgreSQL.
-enum class Platform { postgresql, rds, aurora };
+// The platforms ClickPipes documents a setup guide for; detected from the
+// signals of cdcpreflight/platform.h.
+enum class Platform {
+  postgresql,
+  rds,
+  aurora,
+  cloud_sql,
+  alloydb,
+  azure,
+  supabase,
+  neon,
+  crunchy_bridge,
+  timescale,
+  planetscale,
+};
 
 // `user` defaults to the login role: the one place that rule is applied (by
 // gather once it knows the login role, and on loading a snapshot).
 void resolve_user(Facts& facts);
 
-[[nodiscard]] Platform platform_of(const ServerFacts& server);
-[[nodiscard]] const char* to_string(Platform platform);
+[[nodiscard]] const char* to_string(Platform platform);  // the id of platform.h's PlatformInfo
 [[nodiscard]] const char* to_string(ConnectionFailure failure);
 [[nodiscard]] const char* to_string(FactGroup group);
 

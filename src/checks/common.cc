@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/sql_quote.h"
 #include "remediation/docs.h"
 
@@ -23,8 +24,8 @@ std::string count_of(std::size_t count, std::string_view singular, std::string_v
   return fmt::format("{} {}", count, count == 1 ? singular : plural);
 }
 
-const char* setup_docs(const Facts& facts) { return setup_docs(platform_of(facts.server)); }
+const char* setup_docs(const Facts& facts) { return setup_docs(platform_of(facts)); }
 
-bool is_aws(const Facts& facts) { return platform_of(facts.server) != Platform::postgresql; }
+bool is_aws(const Facts& facts) { return is_aws_platform(platform_of(facts)); }
 
 }  // namespace cdcpreflight

@@ -46,25 +46,6 @@ const char* to_string(ConnectionFailure failure) {
   return "other";
 }
 
-Platform platform_of(const ServerFacts& server) {
-  if (server.aurora_version) {
-    return Platform::aurora;
-  }
-  return server.rds ? Platform::rds : Platform::postgresql;
-}
-
-const char* to_string(Platform platform) {
-  switch (platform) {
-    case Platform::aurora:
-      return "aurora";
-    case Platform::rds:
-      return "rds";
-    case Platform::postgresql:
-      return "postgresql";
-  }
-  return "postgresql";
-}
-
 void resolve_user(Facts& facts) {
   if (facts.user.empty()) {
     facts.user = facts.connection.connected_as;

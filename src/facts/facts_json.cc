@@ -93,7 +93,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ConnectionFacts, connected, fail
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Setting, value, unit, pending_restart)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServerFacts, version_num, version, version_string,
                                                 aurora_version, rds, in_recovery, settings,
-                                                wal_bytes_since_reset, seconds_since_wal_reset)
+                                                platform_roles, extensions, wal_bytes_since_reset,
+                                                seconds_since_wal_reset)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFacts, name, exists, can_login, superuser,
                                                 replication, bypass_rls, member_of_rds_replication,
                                                 member_of_rds_superuser, valid_until,
@@ -103,7 +104,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
     TableFacts, schema, name, owner, kind, unlogged, is_partition, root_schema, root_name,
     replica_identity, has_primary_key, has_replica_identity_index, select, published, bytes,
     has_toastable_columns, toast_holds_data, generated_columns, virtual_generated_columns,
-    generated_in_key, row_security, force_row_security, owned_by_role, policy_reads_all)
+    generated_in_key, row_security, force_row_security, owned_by_role, policy_reads_all,
+    parent_schema, parent_name)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PublicationFacts, exists, name, owner, all_tables,
                                                 insert, update, delete_, truncate, via_root,
                                                 publishes_generated_columns, schemas,

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "cdcpreflight/platform.h"
 #include "gather/queries.h"
 #include "gather/round_trip.h"
 #include "gather/rows.h"
@@ -17,6 +18,36 @@
 namespace cdcpreflight {
 
 namespace {
+
+// The platform signals (cdcpreflight/platform.h): JSON text the server built
+// from the names it was asked about, so only those names are taken.
+void read_platform_signals(const Row& row, ServerFacts& facts) {
+  try {
+    const auto settings = nlohmann::json::parse(row.text("platform_settings"));
+    for (const std::string_view name : platform_signal_names(SignalKind::setting)) {
+      const auto found = settings.find(name);
+      if (found != settings.end() && found->is_string()) {
+        facts.settings[std::string(name)] = Setting{found->get<std::string>(), "", false};
+      }
+    }
+    const auto roles = nlohmann::json::parse(row.text("platform_roles"));
+    for (const std::string_view name : platform_signal_names(SignalKind::role)) {
+      if (std::find(roles.begin(), roles.end(), name) != roles.end()) {
+        facts.platform_roles.emplace_back(name);
+      }
+    }
+    std::sort(facts.platform_roles.begin(), facts.platform_roles.end());
+    const auto extensions = nlohmann::json::parse(row.text("extensions"));
+    for (const std::string_view name : platform_signal_names(SignalKind::extension)) {
+      const auto found = extensions.find(name);
+      if (found != extensions.end() && found->is_string()) {
+        facts.extensions[std::string(name)] = found->get<std::string>();
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    throw UnexpectedAnswer("the platform signals are not the JSON asked for");
+  }
+}
 
 void read_server(const PGresult* server, const PGresult* settings, ServerFacts& facts) {
   const Row row = Row::only(server);
@@ -39,6 +70,7 @@ void read_server(const PGresult* server, const PGresult* settings, ServerFacts& 
     facts.settings["rds.logical_replication"] =
         Setting{row.text("rds_logical_replication"), "", false};
   }
+  read_platform_signals(row, facts);
   for_each_row(settings, [&](const Row& setting) {
     facts.settings[setting.text("name")] =
         Setting{setting.text("setting"), setting.text("unit"), setting.boolean("pending_restart")};
@@ -114,6 +146,10 @@ void read_tables(const PGresult* result, std::vector<TableFacts>& tables) {
     table.force_row_security = row.boolean("force_row_security");
     table.owned_by_role = row.boolean("owned_by_role");
     table.policy_reads_all = row.boolean("policy_reads_all");
+    if (!row.is_null("parent_schema")) {
+      table.parent_schema = row.text("parent_schema");
+      table.parent_name = row.text("parent_name");
+    }
   });
 }
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/platform.h"
+#include "cdcpreflight/sql_quote.h"
+
 namespace cdcpreflight::queries {
 
 namespace {
@@ -18,6 +21,38 @@ constexpr const char* kRoleName = "coalesce($1::pg_catalog.text, current_user::p
 std::string statement_timeout(int seconds) {
   return fmt::format("SET statement_timeout = {}", 1000LL * seconds);
 }
+
+namespace {
+
+// The platform signals' settings, roles and extensions (cdcpreflight/platform.h),
+// each read as JSON text: current_setting(name, true) of each setting (null
+// where the server does not define it), the roles that exist, the extensions
+// installed with their versions.
+std::string platform_signal_columns() {
+  std::string settings;
+  for (const std::string_view name : platform_signal_names(SignalKind::setting)) {
+    const std::string literal = quote_literal(name);
+    settings += fmt::format("{}{}, pg_catalog.current_setting({}, true)",
+                            settings.empty() ? "" : ", ", literal, literal);
+  }
+  const auto list = [](SignalKind kind) {
+    std::string names;
+    for (const std::string_view name : platform_signal_names(kind)) {
+      names += (names.empty() ? "" : ", ") + quote_literal(name);
+    }
+    return names;
+  };
+  return fmt::format(
+      ", pg_catalog.json_build_object({})::pg_catalog.text AS platform_settings,"
+      " (SELECT coalesce(pg_catalog.json_agg(r.rolname::pg_catalog.text), '[]')::pg_catalog.text"
+      "  FROM pg_catalog.pg_roles r WHERE r.rolname IN ({})) AS platform_roles,"
+      " (SELECT coalesce(pg_catalog.json_object_agg(e.extname::pg_catalog.text, e.extversion),"
+      " '{{}}')::pg_catalog.text"
+      "  FROM pg_catalog.pg_extension e WHERE e.extname IN ({})) AS extensions",
+      settings, list(SignalKind::role), list(SignalKind::extension));
+}
+
+}  // namespace
 
 std::string server(int server_version_num) {
   // pg_stat_wal (14+): what the WAL write rate is measured from.
@@ -42,7 +77,7 @@ std::string server(int server_version_num) {
              "rds_logical_replication,"
              " pg_catalog.current_setting('aurora.enhanced_logical_replication', true)"
              "  AS aurora_enhanced_logical_replication") +
-         wal;
+         platform_signal_columns() + wal;
 }
 
 std::string settings() {
@@ -165,6 +200,9 @@ std::string tables(int server_version_num) {
       "  UNION ALL SELECT i.inhrelid, t.root FROM pg_catalog.pg_inherits i JOIN tree t ON"
       " i.inhparent = "
       "t.relid),"
+      // An inheritance child's first parent (a TimescaleDB chunk's hypertable).
+      " inh AS (SELECT DISTINCT ON (i.inhrelid) i.inhrelid, i.inhparent FROM"
+      " pg_catalog.pg_inherits i ORDER BY i.inhrelid, i.inhseqno),"
       " idx AS (SELECT indrelid, pg_catalog.bool_or(indisprimary) AS pk,"
       " pg_catalog.bool_or(indisreplident) AS ri"
       "  FROM pg_catalog.pg_index WHERE indisprimary OR indisreplident GROUP BY indrelid),"
@@ -213,7 +251,8 @@ std::string tables(int server_version_num) {
       " gen_key.indrelid IS NOT NULL AS generated_in_key,"
       " c.relrowsecurity AS row_security, c.relforcerowsecurity AS force_row_security,"
       " coalesce(pg_catalog.pg_has_role(r.oid, c.relowner, 'USAGE'), false) AS owned_by_role,"
-      " coalesce(policies.reads_all AND NOT policies.restricted, false) AS policy_reads_all"
+      " coalesce(policies.reads_all AND NOT policies.restricted, false) AS policy_reads_all,"
+      " ipn.nspname AS parent_schema, ipc.relname AS parent_name"
       " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
       " LEFT JOIN pg_catalog.pg_roles r ON r.rolname = {1}"
       " LEFT JOIN tree ON tree.relid = c.oid AND c.relispartition"
@@ -224,6 +263,9 @@ std::string tables(int server_version_num) {
       " LEFT JOIN gens ON gens.attrelid = c.oid"
       " LEFT JOIN gen_key ON gen_key.indrelid = c.oid"
       " LEFT JOIN policies ON policies.polrelid = c.oid"
+      " LEFT JOIN inh ON inh.inhrelid = c.oid AND NOT c.relispartition"
+      " LEFT JOIN pg_catalog.pg_class ipc ON ipc.oid = inh.inhparent"
+      " LEFT JOIN pg_catalog.pg_namespace ipn ON ipn.oid = ipc.relnamespace"
       " LEFT JOIN pg_catalog.pg_publication_rel pr ON pr.prrelid = c.oid"
       "  AND pr.prpubid = (SELECT oid FROM pub)"
       " WHERE c.relkind IN ('r', 'p') AND {2}) t ORDER BY 1, 2",

@@ -1,17 +1,9 @@
 #include "remediation/docs.h"
 
+#include "cdcpreflight/platform.h"
+
 namespace cdcpreflight {
 
-const char* setup_docs(Platform platform) {
-  switch (platform) {
-    case Platform::aurora:
-      return kAuroraSetupDocs;
-    case Platform::rds:
-      return kRdsSetupDocs;
-    case Platform::postgresql:
-      break;
-  }
-  return kGenericSetupDocs;
-}
+const char* setup_docs(Platform platform) { return platform_info(platform).setup_docs; }
 
 }  // namespace cdcpreflight

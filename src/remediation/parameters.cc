@@ -8,7 +8,9 @@
 
 #include "cdcpreflight/check.h"
 #include "cdcpreflight/endpoint.h"
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/sql_quote.h"
+#include "remediation/clouds.h"
 #include "remediation/docs.h"
 
 namespace cdcpreflight {
@@ -242,7 +244,8 @@ Remediation postgres_remediation(std::span<const ParameterChange> changes, Needs
 
 Remediation reboot_remediation(const Facts& facts) {
   Remediation fix;
-  switch (platform_of(facts.server)) {
+  const Platform platform = platform_of(facts);
+  switch (platform) {
     case Platform::aurora:
       fix.steps = {kAuroraRebootStep};
       fix.commands = aurora_reboot_commands(aws_target(facts));
@@ -258,21 +261,29 @@ Remediation reboot_remediation(const Facts& facts) {
       fix.commands = {kPostgresRestartCommand};
       fix.docs = kGenericSetupDocs;
       break;
+    default:
+      return cloud_restart_remediation(facts, platform);
   }
   return fix;
 }
 
 Remediation parameter_remediation(const Facts& facts, std::span<const ParameterChange> changes,
                                   NeedsRestart restart) {
-  switch (platform_of(facts.server)) {
+  const Platform platform = platform_of(facts);
+  switch (platform) {
     case Platform::aurora:
       return aurora_remediation(facts, changes);
     case Platform::rds:
       return rds_remediation(facts, changes);
     case Platform::postgresql:
-      return postgres_remediation(changes, restart);
+    case Platform::crunchy_bridge:  // connects as postgres, a superuser: ALTER SYSTEM works
+      break;
+    default:
+      return cloud_parameter_remediation(facts, platform, changes, restart == NeedsRestart::yes);
   }
-  return postgres_remediation(changes, restart);
+  Remediation fix = postgres_remediation(changes, restart);
+  fix.docs = platform_info(platform).setup_docs;
+  return fix;
 }
 
 namespace {
@@ -288,7 +299,7 @@ void remove_each(std::vector<std::string>& entries, const std::vector<std::strin
 
 std::optional<ParameterGroupFix> combine_parameter_fixes(const Facts& facts,
                                                          std::vector<CheckResult>& results) {
-  if (platform_of(facts.server) == Platform::postgresql) {
+  if (!is_aws_platform(platform_of(facts))) {
     return std::nullopt;
   }
   std::vector<CheckResult*> parts;

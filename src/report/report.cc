@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cdcpreflight/endpoint.h"
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/report.h"
 #include "cdcpreflight/sql_quote.h"
 #include "version.h"
@@ -23,7 +24,7 @@ ReportTarget make_target(const Facts& facts) {
   target.user = facts.user;
   target.connected_as = connection.connected_as;
   if (facts.server.version_num > 0) {
-    target.platform = platform_of(facts.server);
+    target.platform = platform_of(facts);
   }
   target.server_version = facts.server.version;
   target.server_version_num = facts.server.version_num;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/report.h"
 #include "report/capped.h"
 #include "util/bytes.h"
@@ -91,6 +92,8 @@ void render_header(const Report& report, const Painter& painter, std::string& ou
                        printable(target.aurora_version), server_version);
   } else if (target.platform == Platform::rds) {
     out += fmt::format("Amazon RDS for PostgreSQL {}", server_version);
+  } else if (target.platform && *target.platform != Platform::postgresql) {
+    out += fmt::format("{} · PostgreSQL {}", platform_info(*target.platform).name, server_version);
   } else {
     out += fmt::format("PostgreSQL {}", server_version);
   }
