@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/check.h"
 #include "cdcpreflight/facts.h"
 #include "cdcpreflight/report.h"
@@ -154,17 +155,52 @@ class FactsBuilder {
     return *this;
   }
   // Aurora: aurora_version() and rds.extensions; RDS: rds.extensions only;
-  // PostgreSQL: neither, and no rds.logical_replication setting.
+  // PostgreSQL: neither, and no rds.logical_replication setting. Any other
+  // platform: its first signal in the detection table (a setting, role or
+  // extension; a host name, else db.example.com), and the user has the
+  // REPLICATION attribute instead of rds_replication.
   FactsBuilder& platform(Platform platform) {
     ServerFacts& server = facts_.server;
     server.aurora_version.reset();
-    server.rds = platform != Platform::postgresql;
+    server.rds = platform == Platform::aurora || platform == Platform::rds;
     if (platform == Platform::aurora) {
       server.aurora_version = "15.4.1";
     }
-    if (platform == Platform::postgresql) {
+    if (!server.rds) {
       server.settings.erase("rds.logical_replication");
     }
+    if (server.rds || platform == Platform::postgresql) {
+      return *this;
+    }
+    facts_.role.member_of_rds_replication = false;
+    facts_.role.replication = true;
+    facts_.connection.host = "db.example.com";
+    for (const PlatformSignal& signal : platform_signals()) {
+      if (signal.platform != platform) {
+        continue;
+      }
+      switch (signal.kind) {
+        case SignalKind::setting:
+          server.settings[std::string(signal.name)] = Setting{"on", "", false};
+          break;
+        case SignalKind::role:
+          server.platform_roles.emplace_back(signal.name);
+          break;
+        case SignalKind::extension:
+          server.extensions[std::string(signal.name)] = "2.14.2";
+          break;
+        case SignalKind::host:
+          facts_.connection.host = "db.abcdefghijklmnopqrst" + std::string(signal.name);
+          break;
+        case SignalKind::function:
+          break;
+      }
+      break;
+    }
+    return *this;
+  }
+  FactsBuilder& port(int port) {
+    facts_.connection.port = port;
     return *this;
   }
   FactsBuilder& in_recovery() {
