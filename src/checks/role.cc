@@ -3,11 +3,42 @@
 // granted: membership in rds_replication (rds_superuser includes it) is the way.
 #include <fmt/format.h>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 
 namespace cdcpreflight::checks {
+
+namespace {
+
+// Who may give the REPLICATION attribute where no one is superuser.
+std::string who_grants_replication(Platform platform) {
+  switch (platform) {
+    case Platform::cloud_sql:
+      return "Run it as postgres or another member of cloudsqlsuperuser (Cloud SQL has no "
+             "superuser).";
+    case Platform::alloydb:
+      return "Run it as postgres or another member of alloydbsuperuser.";
+    case Platform::azure:
+      return "Run it as the server's admin user (a member of azure_pg_admin).";
+    case Platform::supabase:
+      return "Run it as postgres, over the direct connection (not the pooler).";
+    case Platform::neon:
+      return "Neon may refuse REPLICATION to a role created in SQL: then create the role in the "
+             "Neon console (the branch > Roles & Databases > Add role); console roles are members "
+             "of neon_superuser and have REPLICATION.";
+    case Platform::crunchy_bridge:
+      return "Run it as postgres, the cluster's superuser.";
+    case Platform::planetscale:
+      return "Run it as the default postgres.<branch_id> user; ClickPipes then logs in as "
+             "<role>.<branch_id>.";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
 
 CheckResult role_replication(const Facts& facts, const Scope& /*scope*/) {
   const RoleFacts& role = facts.role;
@@ -42,6 +73,9 @@ CheckResult role_replication(const Facts& facts, const Scope& /*scope*/) {
                                                  role.replication ? "REPLICATION" : "SUPERUSER"));
   }
   fix.sql.push_back(fmt::format("ALTER ROLE {} WITH REPLICATION;", quoted));
+  if (const std::string who = who_grants_replication(platform_of(facts)); !who.empty()) {
+    fix.steps.push_back(who);
+  }
   return make_result(Status::fail,
                      fmt::format("{} lacks the REPLICATION attribute, so it cannot create or "
                                  "stream replication slots",

@@ -8,9 +8,12 @@
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/settings.h"
+#include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
+#include "remediation/clouds.h"
 #include "remediation/docs.h"
 #include "remediation/parameters.h"
 #include "util/bytes.h"
@@ -37,6 +40,37 @@ std::string format_milliseconds(long long ms) {
 
 namespace {
 
+// The flag a platform turns logical decoding on with, when wal_level itself is
+// not the user's: rds.logical_replication on Aurora and RDS,
+// cloudsql.logical_decoding on Cloud SQL, alloydb.logical_decoding on AlloyDB.
+const char* logical_flag_of(Platform platform) {
+  switch (platform) {
+    case Platform::aurora:
+    case Platform::rds:
+      return "rds.logical_replication";
+    case Platform::cloud_sql:
+      return "cloudsql.logical_decoding";
+    case Platform::alloydb:
+      return "alloydb.logical_decoding";
+    default:
+      return nullptr;
+  }
+}
+
+bool is_on(const std::string& value) {
+  return value == "on" || value == "1" || value == "true" || value == "yes";
+}
+
+CheckResult google_flag_off(const Facts& facts, Platform platform, const char* flag,
+                            const std::string& level) {
+  const ParameterChange wal_level_change{"wal_level", "logical", "'logical'"};
+  return make_result(
+      Status::fail, fmt::format("{} is off (wal_level = {})", flag, level),
+      {fmt::format("on {} wal_level follows the database flag {}", platform_info(platform).name,
+                   flag)},
+      parameter_remediation(facts, std::span(&wal_level_change, 1), NeedsRestart::yes));
+}
+
 CheckResult logical_replication_of(const Facts& facts) {
   const ServerSettings settings = settings_of(facts.server);
   const std::string level = settings.wal_level.value.value_or("unknown");
@@ -44,6 +78,21 @@ CheckResult logical_replication_of(const Facts& facts) {
   const bool pending = settings.wal_level.pending_restart;
   const bool rds_flag_on = settings.rds_logical_replication.value.value_or(false);
   const bool aws = is_aws(facts);
+  const Platform platform = platform_of(facts);
+  if (const char* flag = logical_flag_of(platform); flag != nullptr && !aws && !logical) {
+    const auto found = facts.server.settings.find(flag);
+    if (found != facts.server.settings.end() && is_on(found->second.value)) {
+      return make_result(
+          Status::fail,
+          fmt::format("restart pending: {} is on but wal_level is still {}", flag, level),
+          {platform == Platform::alloydb
+               ? "AlloyDB applies the flag at the instance's restart, about 15 minutes after the "
+                 "update under the default low-downtime policy"
+               : "wal_level becomes logical when the instance restarts"},
+          reboot_remediation(facts));
+    }
+    return google_flag_off(facts, platform, flag, level);
+  }
 
   if (logical && !pending && (!aws || rds_flag_on)) {
     return make_result(Status::pass, aws ? "wal_level = logical, rds.logical_replication = on"
@@ -68,6 +117,12 @@ CheckResult logical_replication_of(const Facts& facts) {
   }
   const ParameterChange aws_change{"rds.logical_replication", "1", "on"};
   const ParameterChange wal_level_change{"wal_level", "logical", "'logical'"};
+  if (platform == Platform::timescale && timescale_cloud(facts)) {
+    return make_result(
+        Status::fail,
+        fmt::format("wal_level is {}: Timescale Cloud cannot turn logical replication on", level),
+        {}, parameter_remediation(facts, std::span(&wal_level_change, 1), NeedsRestart::yes));
+  }
   if (aws) {
     return make_result(Status::fail,
                        fmt::format("rds.logical_replication is off (wal_level = {})", level),
@@ -100,6 +155,52 @@ CheckResult logical_replication(const Facts& facts, const Scope& /*scope*/) {
   return result;
 }
 
+namespace {
+
+// Where the server's parameters are not the user's to set, or the platform's
+// guide says so (Azure), wal_sender_timeout is set for the ClickPipes role:
+// it is a per-session setting, and the replication connection is a session.
+bool per_role_timeout(const Facts& facts, Platform platform) {
+  return platform == Platform::azure || platform == Platform::neon ||
+         platform == Platform::planetscale ||
+         (platform == Platform::timescale && timescale_cloud(facts));
+}
+
+Remediation role_timeout_fix(const Facts& facts, Platform platform) {
+  Remediation fix;
+  fix.sql = {
+      fmt::format("ALTER ROLE {} SET wal_sender_timeout = 0;", quote_identifier(facts.user))};
+  fix.steps = {fmt::format(
+      "{}: set it for the role ClickPipes connects as; it applies to the role's new sessions, the "
+      "replication connection included.",
+      platform == Platform::azure ? "The Azure setup guide sets wal_sender_timeout per role"
+                                  : fmt::format("{} does not let you change server parameters "
+                                                "from SQL",
+                                                platform_info(platform).name))};
+  if (facts.connection.connected_as != facts.user) {
+    fix.steps.push_back(fmt::format(
+        "pg_settings shows the value for the login role {}: run the check as {} to see it.",
+        facts.connection.connected_as, facts.user));
+  }
+  fix.docs = platform_info(platform).setup_docs;
+  return fix;
+}
+
+std::string guide_sets_zero(Platform platform) {
+  switch (platform) {
+    case Platform::aurora:
+      return "the Aurora setup guide sets";
+    case Platform::rds:
+      return "the RDS setup guide sets";
+    case Platform::azure:
+      return "the Azure setup guide sets the ClickPipes role's to";
+    default:
+      return "ClickPipes' Aurora, RDS and Azure setup guides set";
+  }
+}
+
+}  // namespace
+
 CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
   const TypedSetting<std::chrono::milliseconds> setting =
       settings_of(facts.server).wal_sender_timeout;
@@ -115,7 +216,10 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
     return make_result(Status::pass, "wal_sender_timeout is 0");
   }
   const ParameterChange change{"wal_sender_timeout", "0", "0"};
-  Remediation fix = parameter_remediation(facts, std::span(&change, 1), NeedsRestart::no);
+  const Platform platform = platform_of(facts);
+  Remediation fix = per_role_timeout(facts, platform)
+                        ? role_timeout_fix(facts, platform)
+                        : parameter_remediation(facts, std::span(&change, 1), NeedsRestart::no);
   if (is_aws(facts)) {
     // --aws read the group: its ApplyType says; else the command that reads it.
     const AwsParameter* known = aws_parameter(facts.aws, "wal_sender_timeout");
@@ -140,9 +244,8 @@ CheckResult wal_sender_timeout(const Facts& facts, const Scope& /*scope*/) {
   constexpr long long kToleratedMilliseconds = 5LL * 60 * 1000;  // the ClickPipes FAQ
   if (ms >= kToleratedMilliseconds) {
     return make_result(Status::warn,
-                       fmt::format("wal_sender_timeout is {}: tolerated, but the Aurora setup "
-                                   "guide sets 0",
-                                   shown),
+                       fmt::format("wal_sender_timeout is {}: tolerated, but {} 0", shown,
+                                   guide_sets_zero(platform)),
                        {}, std::move(fix));
   }
   return make_result(Status::fail,
@@ -364,6 +467,16 @@ CheckResult wal_retention(const Facts& facts, const Scope& scope) {
   const std::int64_t recommended_mb = recommended / kMiB;
   const ParameterChange change{"max_slot_wal_keep_size", std::to_string(recommended_mb),
                                fmt::format("'{}GB'", recommended / kGiB)};
+  if (platform_of(facts) == Platform::azure) {
+    // Azure's parameter table: max_slot_wal_keep_size is read-only, -1.
+    Remediation fix;
+    fix.steps = {
+        "On Azure max_slot_wal_keep_size is a read-only server parameter: it cannot be raised. "
+        "Keep the pipe running and watch the slot's retained WAL (slots.clickpipes); Azure also "
+        "drops an unused logical slot when storage runs low."};
+    fix.docs = platform_info(Platform::azure).setup_docs;
+    return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+  }
   Remediation fix = parameter_remediation(facts, std::span(&change, 1), NeedsRestart::no);
   fix.steps.insert(
       fix.steps.begin(),

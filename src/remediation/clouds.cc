@@ -1,5 +1,7 @@
 #include "remediation/clouds.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "cdcpreflight/endpoint.h"
@@ -75,7 +77,8 @@ Remediation alloydb(std::span<const ParameterChange> changes, bool restart) {
   if (restart) {
     fix.steps.emplace_back(
         "Changing alloydb.logical_decoding, max_replication_slots or max_wal_senders restarts the "
-        "instance.");
+        "primary instance; under the default low-downtime policy the flag takes about 15 minutes "
+        "to apply, and wal_level reads replica until then.");
   }
   return fix;
 }
@@ -104,14 +107,22 @@ Remediation azure(const Facts& facts, std::span<const ParameterChange> changes, 
 
 Remediation supabase(std::span<const ParameterChange> changes, bool restart) {
   Remediation fix;
+  if (any_is(changes, "wal_level")) {
+    fix.steps.emplace_back(
+        "Supabase runs every project with wal_level = logical and offers no setting for it: ask "
+        "Supabase support why this one does not.");
+    return fix;
+  }
   std::string configs;
   for (const ParameterChange& change : changes) {
     configs += fmt::format(" --config {}={}", change.name, change.value);
   }
   fix.steps = {fmt::format(
-      "Supabase does not take ALTER SYSTEM: set {} with the Supabase CLI, which restarts the "
-      "database{}.",
-      settings_list(changes), restart ? "" : " (it applies at once where the parameter allows)")};
+      "Supabase does not take ALTER SYSTEM: set {} with the Supabase CLI (as the project's "
+      "Owner or an Admin){}.",
+      settings_list(changes),
+      restart ? "; it restarts the database for max_replication_slots and max_wal_senders"
+              : ", which applies it without a restart")};
   fix.commands = {fmt::format(
       "supabase --experimental --project-ref <project-ref> postgres-config update{}", configs)};
   return fix;
@@ -133,7 +144,8 @@ Remediation neon(std::span<const ParameterChange> changes) {
   }
   if (!others.empty()) {
     fix.steps.push_back(fmt::format(
-        "Neon manages {} itself: it cannot be set from SQL or the console; ask Neon support.",
+        "Neon sets {} itself (max_replication_slots and max_wal_senders are 10): they cannot be "
+        "changed from SQL or the console; ask Neon support.",
         settings_list(others)));
   }
   return fix;
@@ -160,23 +172,32 @@ std::string azure_server_name(const Facts& facts) {
   return "<server>";
 }
 
-ParameterChange platform_parameter(Platform platform, const ParameterChange& change) {
+std::vector<ParameterChange> platform_parameters(Platform platform, const ParameterChange& change) {
   if (change.name == "wal_level") {
     if (platform == Platform::cloud_sql) {
-      return {"cloudsql.logical_decoding", "on", "on"};
+      return {{"cloudsql.logical_decoding", "on", "on"}};
     }
     if (platform == Platform::alloydb) {
-      return {"alloydb.logical_decoding", "on", "on"};
+      return {{"alloydb.logical_decoding", "on", "on"}, {"alloydb.enable_pglogical", "on", "on"}};
     }
   }
-  return change;
+  return {change};
+}
+
+bool timescale_cloud(const Facts& facts) {
+  const std::string host = normalized_host(facts.connection.host);
+  const std::vector<std::string>& roles = facts.server.platform_roles;
+  return host.ends_with(".tsdb.cloud.timescale.com") ||
+         std::find(roles.begin(), roles.end(), "tsdbadmin") != roles.end();
 }
 
 Remediation cloud_parameter_remediation(const Facts& facts, Platform platform,
                                         std::span<const ParameterChange> requested, bool restart) {
   std::vector<ParameterChange> changes;
   for (const ParameterChange& change : requested) {
-    changes.push_back(platform_parameter(platform, change));
+    for (ParameterChange& set : platform_parameters(platform, change)) {
+      changes.push_back(std::move(set));
+    }
   }
   Remediation fix;
   switch (platform) {
@@ -200,12 +221,20 @@ Remediation cloud_parameter_remediation(const Facts& facts, Platform platform,
                     changes, restart);
       break;
     case Platform::timescale:
-      fix = console("the Timescale console (the service > Operations > Database parameters)",
-                    changes, restart);
+      // A self-hosted TimescaleDB is a PostgreSQL server (parameters.cc);
+      // Timescale Cloud offers no logical replication.
+      if (any_is(changes, "wal_level")) {
+        fix.steps = {
+            "Timescale Cloud cannot turn logical replication on: there, ClickPipes can only copy "
+            "the data once (an Initial Load Only pipe), not stream changes."};
+      } else {
+        fix = console("the Timescale console (the service > Operations > Database parameters)",
+                      changes, restart);
+      }
       break;
     case Platform::planetscale:
-      fix = console("the PlanetScale dashboard (the database > Settings > Parameters)", changes,
-                    restart);
+      fix = console("the PlanetScale console (the database > Cluster configuration > Parameters)",
+                    changes, restart);
       break;
     case Platform::postgresql:
     case Platform::rds:

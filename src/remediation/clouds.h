@@ -5,6 +5,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "cdcpreflight/facts.h"
 #include "cdcpreflight/remediation.h"
@@ -20,9 +21,15 @@ namespace cdcpreflight {
 // The parameters are set; only the restart is missing.
 [[nodiscard]] Remediation cloud_restart_remediation(const Facts& facts, Platform platform);
 
-// The name the platform gives a parameter: on Cloud SQL and AlloyDB wal_level
-// is not settable, and the flag cloudsql.logical_decoding (alloydb.…) sets it.
-[[nodiscard]] ParameterChange platform_parameter(Platform platform, const ParameterChange& change);
+// The parameters the platform sets for one: on Cloud SQL and AlloyDB wal_level
+// is not settable, and the flag cloudsql.logical_decoding (AlloyDB's guide:
+// alloydb.logical_decoding and alloydb.enable_pglogical) sets it.
+[[nodiscard]] std::vector<ParameterChange> platform_parameters(Platform platform,
+                                                               const ParameterChange& change);
+
+// Timescale Cloud (its host name or its tsdbadmin role), not a self-hosted
+// TimescaleDB: logical replication cannot be turned on there.
+[[nodiscard]] bool timescale_cloud(const Facts& facts);
 
 // Azure: the server's name, from <server>.postgres.database.azure.com, else <server>.
 [[nodiscard]] std::string azure_server_name(const Facts& facts);

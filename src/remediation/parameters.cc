@@ -278,6 +278,11 @@ Remediation parameter_remediation(const Facts& facts, std::span<const ParameterC
     case Platform::postgresql:
     case Platform::crunchy_bridge:  // connects as postgres, a superuser: ALTER SYSTEM works
       break;
+    case Platform::timescale:
+      if (!timescale_cloud(facts)) {
+        break;  // a self-hosted TimescaleDB
+      }
+      return cloud_parameter_remediation(facts, platform, changes, restart == NeedsRestart::yes);
     default:
       return cloud_parameter_remediation(facts, platform, changes, restart == NeedsRestart::yes);
   }

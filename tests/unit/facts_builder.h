@@ -156,8 +156,8 @@ class FactsBuilder {
   }
   // Aurora: aurora_version() and rds.extensions; RDS: rds.extensions only;
   // PostgreSQL: neither, and no rds.logical_replication setting. Any other
-  // platform: its first signal in the detection table (a setting, role or
-  // extension; a host name, else db.example.com), and the user has the
+  // platform: its first signal in the detection table (a setting, set to off;
+  // a role or extension; a host name, else db.example.com), and the user has the
   // REPLICATION attribute instead of rds_replication.
   FactsBuilder& platform(Platform platform) {
     ServerFacts& server = facts_.server;
@@ -181,7 +181,7 @@ class FactsBuilder {
       }
       switch (signal.kind) {
         case SignalKind::setting:
-          server.settings[std::string(signal.name)] = Setting{"on", "", false};
+          server.settings[std::string(signal.name)] = Setting{"off", "", false};
           break;
         case SignalKind::role:
           server.platform_roles.emplace_back(signal.name);
