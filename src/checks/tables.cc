@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
@@ -282,10 +283,19 @@ CheckResult row_security(const Facts& facts, const Scope& scope) {
   if (details.empty()) {
     return make_result(Status::pass, "no scoped table filters rows for " + role.name);
   }
-  fix.steps.push_back(fmt::format(
-      "Or let the role bypass every policy: ALTER ROLE {} BYPASSRLS (needs a superuser).",
-      quote_identifier(role.name)));
-  fix.docs = kRowSecurityDocs;
+  if (platform_of(facts) == Platform::supabase) {
+    // The Supabase setup guide's way; there postgres may give BYPASSRLS.
+    fix.sql = {fmt::format("ALTER ROLE {} BYPASSRLS;", quote_identifier(role.name))};
+    fix.steps = {
+        "The Supabase setup guide lets the ClickPipes role bypass row-level security; run "
+        "it as postgres."};
+    fix.docs = platform_info(Platform::supabase).setup_docs;
+  } else {
+    fix.steps.push_back(fmt::format(
+        "Or let the role bypass every policy: ALTER ROLE {} BYPASSRLS (needs a superuser).",
+        quote_identifier(role.name)));
+    fix.docs = kRowSecurityDocs;
+  }
   std::string summary =
       fmt::format("{} row-level security that {} does not bypass: rows would be silently missing",
                   count_of(details.size(), "table has", "tables have"), role.name);

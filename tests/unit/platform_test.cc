@@ -284,8 +284,9 @@ TEST(PlatformWalSenderTimeout, AzureAndNeonSetItForTheRole) {
         kTimeout,
         FactsBuilder().platform(platform).setting("wal_sender_timeout", "60000", "ms").build());
     EXPECT_EQ(result.status, Status::fail) << to_string(platform);
-    EXPECT_THAT(result.remediation.sql,
-                ::testing::ElementsAre("ALTER ROLE \"clickpipes_user\" SET wal_sender_timeout = 0;"));
+    EXPECT_THAT(
+        result.remediation.sql,
+        ::testing::ElementsAre("ALTER ROLE \"clickpipes_user\" SET wal_sender_timeout = 0;"));
   }
   const CheckResult tolerated =
       evaluate(kTimeout, FactsBuilder()
@@ -354,6 +355,26 @@ TEST(PlatformRole, TheFixSaysWhoMayGrantIt) {
   EXPECT_THAT(fix_of(Platform::azure), HasSubstr("azure_pg_admin"));
   EXPECT_THAT(fix_of(Platform::neon), HasSubstr("Neon console"));
   EXPECT_THAT(fix_of(Platform::supabase), HasSubstr("direct connection"));
+}
+
+// --- tables.rls
+
+TEST(PlatformRls, SupabaseGivesTheRoleBypassRlsAsItsGuideDoes) {
+  const auto rls_of = [](Platform platform) {
+    return evaluate("tables.rls",
+                    FactsBuilder()
+                        .platform(platform)
+                        .table("public", "secrets", [](TableFacts& t) { t.row_security = true; })
+                        .build());
+  };
+  const CheckResult supabase = rls_of(Platform::supabase);
+  EXPECT_EQ(supabase.status, Status::warn);
+  EXPECT_THAT(supabase.remediation.sql,
+              ::testing::ElementsAre("ALTER ROLE \"clickpipes_user\" BYPASSRLS;"));
+  EXPECT_EQ(supabase.remediation.docs, platform_info(Platform::supabase).setup_docs);
+  const CheckResult plain = rls_of(Platform::postgresql);
+  EXPECT_EQ(plain.status, Status::warn);
+  EXPECT_THAT(remediation_text(plain.remediation), HasSubstr("CREATE POLICY"));
 }
 
 }  // namespace
