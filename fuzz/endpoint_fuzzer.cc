@@ -2,13 +2,21 @@
 // never crashes; the kind has a stable name; the identifier and region it reveals
 // are non-empty lower-case labels of the host; DNS names are case-insensitive and may end with
 // a dot, so neither changes the classification.
+// The platforms' host names too (src/facts/platform.cc): platform detection from
+// the host alone, and the poolers (the input's last two bytes also give the
+// port) on every platform: a pooler names itself, its platform and the direct
+// endpoint; neither case nor a trailing dot changes whether there is one, or the
+// platform detected.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "cdcpreflight/endpoint.h"
+#include "cdcpreflight/facts.h"
+#include "cdcpreflight/platform.h"
 
 namespace {
 
@@ -26,6 +34,36 @@ int upper(int c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c; }
 
 bool same(const cdcpreflight::Endpoint& a, const cdcpreflight::Endpoint& b) {
   return a.kind == b.kind && a.identifier == b.identifier && a.region == b.region;
+}
+
+cdcpreflight::Platform detected(std::string host) {
+  cdcpreflight::Facts facts;
+  facts.connection.host = std::move(host);
+  const cdcpreflight::PlatformDetection detection = cdcpreflight::detect_platform(facts);
+  if (detection.platform != cdcpreflight::Platform::postgresql && detection.signal.empty()) {
+    std::abort();  // a platform detected says which signal decided
+  }
+  return detection.platform;
+}
+
+void check_platforms(std::string_view host, int port) {
+  using namespace cdcpreflight;
+  const Platform platform = detected(std::string(host));
+  const std::string shouted = ascii_case(host, upper);
+  if (detected(shouted) != platform ||
+      (!host.empty() && host.back() != '.' && detected(std::string(host) + ".") != platform)) {
+    std::abort();
+  }
+  for (const PlatformInfo& info : platform_infos()) {
+    const std::optional<Pooler> pooler = platform_pooler(host, port, info.platform);
+    if (pooler && (pooler->what.empty() || pooler->direct.empty() ||
+                   pooler->platform == Platform::postgresql)) {
+      std::abort();
+    }
+    if (pooler.has_value() != platform_pooler(shouted, port, info.platform).has_value()) {
+      std::abort();
+    }
+  }
 }
 
 }  // namespace
@@ -63,5 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       !same(classify_host(std::string(host) + "."), endpoint)) {
     std::abort();
   }
+  const int port = size >= 2 ? data[size - 2] << 8 | data[size - 1] : 5432;
+  check_platforms(host, port);
   return 0;
 }

@@ -1,14 +1,11 @@
-// `activity.long_transactions`, `slots.inactive`: what on the server is in the
-// way of a new slot. Creating a logical slot waits for every running
-// transaction to end, and the initial snapshot with it; an inactive slot keeps
-// WAL (disk) until it is dropped or invalidated.
+// `activity.long_transactions`: what on the server is in the way of a new
+// slot. Creating a logical slot waits for every running transaction to end,
+// and the initial snapshot with it.
 #include <fmt/format.h>
 
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
 #include "checks/common.h"
-#include "remediation/docs.h"
-#include "util/bytes.h"
 
 namespace cdcpreflight::checks {
 
@@ -98,48 +95,6 @@ CheckResult long_transactions(const Facts& facts, const Scope& scope) {
   std::string summary = fmt::format(
       "{} open for {} or more: they block creating the slot and the initial snapshot",
       count_of(fix.steps.size(), "transaction has been", "transactions have been"), minutes);
-  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
-}
-
-CheckResult inactive_slots(const Facts& facts, const Scope& /*scope*/) {
-  std::vector<std::string> details;
-  Remediation fix;
-  std::size_t clickpipes = 0;
-  for (const ReplicationSlotFacts& slot : facts.activity.slots) {
-    const bool lost = slot.wal_status == "lost";
-    // A ClickPipes slot is slots.clickpipes' to judge: dropping it breaks a
-    // pipe that is only paused.
-    if (slot.name.starts_with(kClickPipesSlotPrefix)) {
-      ++clickpipes;
-      continue;
-    }
-    if ((slot.active || slot.temporary) && !lost) {
-      continue;
-    }
-    details.push_back(fmt::format(
-        "{} ({} slot{}{}): {}{}", slot.name, slot.slot_type,
-        slot.plugin.empty() ? "" : ", plugin " + slot.plugin,
-        slot.database.empty() ? "" : ", database " + slot.database,
-        lost ? "invalidated (wal_status lost)" : "inactive",
-        slot.retained_bytes ? ", retains " + pretty_bytes(*slot.retained_bytes) + " of WAL" : ""));
-    fix.steps.push_back(
-        fmt::format("If nothing uses {} any more: SELECT pg_drop_replication_slot({});", slot.name,
-                    quote_literal(slot.name)));
-  }
-  if (details.empty()) {
-    return make_result(
-        Status::pass,
-        clickpipes == 0
-            ? fmt::format("no inactive replication slot ({} in all)", facts.activity.slots.size())
-            : fmt::format("no inactive replication slot ({} in all; slots.clickpipes judges the "
-                          "{} of ClickPipes)",
-                          facts.activity.slots.size(), clickpipes));
-  }
-  fix.docs = kReplicationSlotsDocs;
-  std::string summary =
-      fmt::format("{} inactive or invalidated: {} WAL and a place that ClickPipes may need",
-                  count_of(details.size(), "replication slot is", "replication slots are"),
-                  details.size() == 1 ? "it holds" : "they hold");
   return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
 }
 

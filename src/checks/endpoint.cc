@@ -1,10 +1,12 @@
-// `endpoint.writer`: logical replication runs on the writer only, and a slot
+// `endpoint.writer`: logical replication runs on the primary only, and a slot
 // must survive failover, so ClickPipes should connect through an endpoint that
-// follows the writer: the cluster endpoint (or a Global Database writer
-// endpoint). Reader endpoints and RDS Proxy cannot carry replication.
+// follows the writer: on Aurora and RDS the cluster endpoint (or a Global
+// Database writer endpoint). Reader endpoints, RDS Proxy and the platforms'
+// transaction poolers (cdcpreflight/platform.h) cannot carry replication.
 #include <fmt/format.h>
 
 #include "cdcpreflight/endpoint.h"
+#include "cdcpreflight/platform.h"
 #include "checks/checks.h"
 #include "checks/common.h"
 #include "remediation/docs.h"
@@ -46,17 +48,72 @@ Remediation use_cluster_endpoint(const Facts& facts, const Endpoint& endpoint) {
   return fix;
 }
 
-}  // namespace
+// Off Aurora and RDS: the primary, as each platform names its endpoint.
+Remediation use_primary(Platform platform) {
+  Remediation fix;
+  switch (platform) {
+    case Platform::neon:
+      fix.steps.emplace_back(
+          "Connect to the direct endpoint of the branch's primary (read-write) compute, not a "
+          "read replica's: Neon console > Connect, with -pooler not in the host name.");
+      break;
+    case Platform::supabase:
+      fix.steps.emplace_back(
+          "Connect to the primary database's direct connection, db.<project-ref>.supabase.co "
+          "port 5432 (Supabase dashboard: Connect > Direct connection), not a read replica.");
+      break;
+    case Platform::planetscale:
+      fix.steps.emplace_back(
+          "Connect to the primary on port 5432, with a user name that does not end in |replica "
+          "(%7Creplica in a URI): PlanetScale routes such a user to a replica.");
+      break;
+    default:
+      fix.steps.emplace_back(
+          "Connect to the primary server, not a standby or read replica: logical replication "
+          "runs on the primary only.");
+      break;
+  }
+  fix.docs = platform_info(platform).setup_docs;
+  return fix;
+}
 
-CheckResult endpoint_writer(const Facts& facts, const Scope& /*scope*/) {
+CheckResult in_recovery(const Facts& facts, const Endpoint& endpoint, Platform platform) {
   const std::string& host = facts.connection.host;
-  const Endpoint endpoint = classify_host(host);
-  if (facts.server.in_recovery) {
+  if (is_aws_platform(platform)) {
     return make_result(Status::fail,
                        fmt::format("{} is in recovery: a reader or an Aurora Global Database "
                                    "secondary, where logical replication cannot run",
                                    host),
                        {"pg_is_in_recovery() is true"}, use_cluster_endpoint(facts, endpoint));
+  }
+  return make_result(Status::fail,
+                     fmt::format("{} is in recovery: a standby or read replica, where logical "
+                                 "replication cannot run",
+                                 host),
+                     {"pg_is_in_recovery() is true"}, use_primary(platform));
+}
+
+}  // namespace
+
+CheckResult endpoint_writer(const Facts& facts, const Scope& /*scope*/) {
+  const std::string& host = facts.connection.host;
+  const Endpoint endpoint = classify_host(host);
+  const Platform platform = platform_of(facts);
+  if (const auto pooler = platform_pooler(host, facts.connection.port, platform)) {
+    Remediation fix;
+    fix.steps.push_back(
+        fmt::format("Connect ClickPipes to the direct endpoint instead: {}.", pooler->direct));
+    fix.docs = platform_info(pooler->platform).setup_docs;
+    std::vector<std::string> details{
+        fmt::format("{} pools connections: a replication connection needs the server itself",
+                    platform_info(pooler->platform).name)};
+    if (facts.server.in_recovery) {
+      details.emplace_back("pg_is_in_recovery() is true: the server behind it is a standby too");
+    }
+    return make_result(Status::fail, pooler->what, std::move(details), std::move(fix));
+  }
+  if (facts.server.in_recovery) {
+    return in_recovery(facts, endpoint, platform);
   }
   switch (endpoint.kind) {
     case EndpointKind::cluster_reader:
@@ -90,6 +147,14 @@ CheckResult endpoint_writer(const Facts& facts, const Scope& /*scope*/) {
                                      host),
                          {}, use_cluster_endpoint(facts, endpoint));
     case EndpointKind::ip_literal:
+      // Cloud SQL and AlloyDB, among others, are reached by address: only an
+      // Aurora or RDS address stands for an endpoint that should be a name.
+      if (!is_aws_platform(platform)) {
+        return make_result(Status::pass, fmt::format("connected to the primary ({})", host),
+                           {"pg_is_in_recovery() is false",
+                            "the host is an IP address, an ordinary way to reach the primary "
+                            "off Aurora and RDS"});
+      }
       return make_result(Status::warn,
                          fmt::format("{} is an IP address: it does not follow the writer on "
                                      "failover",

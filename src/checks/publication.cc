@@ -2,13 +2,19 @@
 // one publication; a scoped table outside it is never replicated. Unlogged
 // tables are left out: no publication can hold them (tables.unlogged). Before
 // PostgreSQL 13 a partitioned table cannot be added to a publication: its leaf
-// partitions are published instead, each on its own.
+// partitions are published instead, each on its own. A TimescaleDB hypertable
+// keeps its rows in chunks, inheritance children in _timescaledb_internal, and
+// logical decoding sends a change as one of the chunk (ClickPipes maps it back
+// to the hypertable): the publication must hold the chunks too.
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <set>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/settings.h"
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
@@ -21,6 +27,14 @@ namespace {
 
 // Statements list at most this many tables, so a fix stays reviewable.
 constexpr std::size_t kTablesPerStatement = 50;
+
+constexpr std::string_view kTimescaleChunkSchema = "_timescaledb_internal";
+// FOR TABLES IN SCHEMA exists from PostgreSQL 15, and only a superuser may
+// publish a schema.
+constexpr int kSchemaPublicationVersion = 150000;
+constexpr const char* kChunkSchemaStep =
+    "Publishing a schema needs a superuser; it also publishes the chunks TimescaleDB creates "
+    "later.";
 
 // The tables a publication must hold for the scope: the scoped tables, or
 // before PostgreSQL 13 the leaf partitions in place of a partitioned table.
@@ -48,6 +62,72 @@ std::vector<const TableFacts*> publishable_tables(const Facts& facts, const Scop
     }
   }
   return tables;
+}
+
+struct Hypertable {
+  const TableFacts* table = nullptr;
+  std::vector<const TableFacts*> chunks;       // its chunks that a publication can hold
+  std::vector<const TableFacts*> unpublished;  // those of them the publication lacks
+};
+
+bool publishes_chunk_schema(const PublicationFacts& publication) {
+  return publication.all_tables || std::find(publication.schemas.begin(), publication.schemas.end(),
+                                             kTimescaleChunkSchema) != publication.schemas.end();
+}
+
+// The hypertables among `tables`, with the TimescaleDB extension installed:
+// the tables with inheritance children in _timescaledb_internal (its own
+// internal hypertables, of compressed chunks, are not the user's).
+std::vector<Hypertable> hypertables(const Facts& facts,
+                                    const std::vector<const TableFacts*>& tables) {
+  std::vector<Hypertable> found;
+  if (facts.server.extensions.count("timescaledb") == 0) {
+    return found;
+  }
+  std::map<std::pair<std::string_view, std::string_view>, std::size_t> index;
+  for (const TableFacts* table : tables) {
+    if (table->schema != kTimescaleChunkSchema) {
+      index.emplace(std::pair<std::string_view, std::string_view>{table->schema, table->name},
+                    index.size());
+    }
+  }
+  std::vector<Hypertable> by_index(index.size());
+  const PublicationFacts& publication = facts.publication_facts;
+  const bool whole_schema = publication.exists && publishes_chunk_schema(publication);
+  for (const TableFacts& table : facts.tables) {
+    if (table.schema != kTimescaleChunkSchema || table.parent_name.empty() || table.unlogged) {
+      continue;
+    }
+    const auto parent = index.find({table.parent_schema, table.parent_name});
+    if (parent == index.end()) {
+      continue;
+    }
+    Hypertable& hypertable = by_index[parent->second];
+    hypertable.chunks.push_back(&table);
+    if (!table.published && !whole_schema) {
+      hypertable.unpublished.push_back(&table);
+    }
+  }
+  for (const TableFacts* table : tables) {
+    const auto at = index.find({table->schema, table->name});
+    if (at != index.end() && !by_index[at->second].chunks.empty()) {
+      by_index[at->second].table = table;
+      found.push_back(std::move(by_index[at->second]));
+    }
+  }
+  return found;
+}
+
+// "3 chunks of hypertable public.metrics", "5 chunks of hypertables a, b"
+std::string chunks_of(const std::vector<const Hypertable*>& hypertables) {
+  std::size_t chunks = 0;
+  std::string names;
+  for (const Hypertable* hypertable : hypertables) {
+    chunks += hypertable->unpublished.size();
+    names += (names.empty() ? "" : ", ") + display_name(*hypertable->table);
+  }
+  return fmt::format("{} of {} {}", count_of(chunks, "chunk", "chunks"),
+                     hypertables.size() == 1 ? "hypertable" : "hypertables", names);
 }
 
 std::string described(const TableFacts& table) {
@@ -104,14 +184,42 @@ CheckResult publication_exists(const Facts& facts, const Scope& scope) {
         "tables created later. ClickPipes recommends publishing only the tables you need: run "
         "again with --schema/--table for a FOR TABLE statement.");
   } else if (!tables.empty()) {
+    // A hypertable's chunks join it: their schema from PostgreSQL 15, else each chunk.
+    const std::vector<Hypertable> found = hypertables(facts, tables);
+    std::vector<const TableFacts*> listed = tables;
+    std::string chunk_schema;
+    if (!found.empty()) {
+      fix.docs = platform_info(Platform::timescale).setup_docs;
+      if (facts.server.version_num >= kSchemaPublicationVersion) {
+        chunk_schema =
+            fmt::format(", TABLES IN SCHEMA {}", quote_identifier(kTimescaleChunkSchema));
+      } else {
+        const std::set<const TableFacts*> scoped(tables.begin(), tables.end());
+        for (const Hypertable& hypertable : found) {
+          std::copy_if(hypertable.chunks.begin(), hypertable.chunks.end(),
+                       std::back_inserter(listed),
+                       [&](const TableFacts* chunk) { return scoped.count(chunk) == 0; });
+        }
+      }
+    }
     fix.sql.push_back(
-        fmt::format("CREATE PUBLICATION {} FOR TABLE {}{};", name,
-                    table_list(tables, 0, std::min(tables.size(), kTablesPerStatement)), options));
-    for (std::size_t from = kTablesPerStatement; from < tables.size();
+        fmt::format("CREATE PUBLICATION {} FOR TABLE {}{}{};", name,
+                    table_list(listed, 0, std::min(listed.size(), kTablesPerStatement)),
+                    chunk_schema, options));
+    for (std::size_t from = kTablesPerStatement; from < listed.size();
          from += kTablesPerStatement) {
       fix.sql.push_back(fmt::format(
           "ALTER PUBLICATION {} ADD TABLE {};", name,
-          table_list(tables, from, std::min(tables.size(), from + kTablesPerStatement))));
+          table_list(listed, from, std::min(listed.size(), from + kTablesPerStatement))));
+    }
+    if (!chunk_schema.empty()) {
+      fix.steps.emplace_back(kChunkSchemaStep);
+    }
+    if (listed.size() > tables.size()) {
+      fix.steps.emplace_back(
+          "The statements list the hypertables' chunks: TimescaleDB creates new ones as data "
+          "arrives, each to be added to the publication as it is created (FOR TABLES IN SCHEMA "
+          "_timescaledb_internal needs PostgreSQL 15).");
     }
   } else {
     fix.steps.push_back("No table is in scope: check the --schema and --table names.");
@@ -137,16 +245,36 @@ CheckResult publication_tables(const Facts& facts, const Scope& scope) {
     return make_result(Status::pass,
                        fmt::format("{} publishes all tables (FOR ALL TABLES)", publication.name));
   }
+  const std::vector<Hypertable> found = hypertables(facts, tables);
+  std::vector<const Hypertable*> lacking_chunks;
+  std::set<const TableFacts*> chunks;  // judged with their hypertable, not as tables of their own
+  for (const Hypertable& hypertable : found) {
+    chunks.insert(hypertable.chunks.begin(), hypertable.chunks.end());
+    if (!hypertable.unpublished.empty()) {
+      lacking_chunks.push_back(&hypertable);
+    }
+  }
   std::vector<const TableFacts*> missing;
+  std::size_t scoped = 0;  // the tables judged as themselves
   for (const TableFacts* table : tables) {
+    if (chunks.count(table) > 0) {
+      continue;
+    }
+    ++scoped;
     if (!table->published) {
       missing.push_back(table);
     }
   }
-  if (missing.empty()) {
-    return make_result(Status::pass,
-                       fmt::format("{} publishes all {}", publication.name,
-                                   count_of(tables.size(), "scoped table", "scoped tables")));
+  if (missing.empty() && lacking_chunks.empty()) {
+    return make_result(
+        Status::pass,
+        fmt::format(
+            "{} publishes all {}{}", publication.name,
+            count_of(scoped, "scoped table", "scoped tables"),
+            found.empty()
+                ? ""
+                : fmt::format(" and the {} of {}", count_of(chunks.size(), "chunk", "chunks"),
+                              count_of(found.size(), "hypertable", "hypertables"))));
   }
   std::vector<std::string> details;
   Remediation fix;
@@ -157,15 +285,51 @@ CheckResult publication_tables(const Facts& facts, const Scope& scope) {
         "ALTER PUBLICATION {} ADD TABLE {};", name,
         table_list(missing, from, std::min(missing.size(), from + kTablesPerStatement))));
   }
-  details.reserve(missing.size());
+  details.reserve(missing.size() + lacking_chunks.size());
   for (const TableFacts* table : missing) {
     details.push_back(described(*table));
   }
-  return make_result(Status::fail,
-                     fmt::format("{} does not publish {} of {}", publication.name,
-                                 count_of(missing.size(), "table", "tables"),
-                                 count_of(tables.size(), "scoped table", "scoped tables")),
-                     std::move(details), std::move(fix));
+  std::vector<std::string> parts;
+  if (!missing.empty()) {
+    parts.push_back(fmt::format("{} of {}", count_of(missing.size(), "table", "tables"),
+                                count_of(scoped, "scoped table", "scoped tables")));
+  }
+  if (!lacking_chunks.empty()) {
+    std::vector<const TableFacts*> unpublished;
+    for (const Hypertable* hypertable : lacking_chunks) {
+      details.push_back(fmt::format(
+          "{} (hypertable): {} of its {} in {} are not published: changes to its rows would "
+          "not reach ClickPipes",
+          display_name(*hypertable->table), hypertable->unpublished.size(),
+          count_of(hypertable->chunks.size(), "chunk", "chunks"), kTimescaleChunkSchema));
+      unpublished.insert(unpublished.end(), hypertable->unpublished.begin(),
+                         hypertable->unpublished.end());
+    }
+    if (facts.server.version_num >= kSchemaPublicationVersion) {
+      fix.sql.push_back(fmt::format("ALTER PUBLICATION {} ADD TABLES IN SCHEMA {};", name,
+                                    quote_identifier(kTimescaleChunkSchema)));
+      fix.steps.emplace_back(kChunkSchemaStep);
+    } else {
+      for (std::size_t from = 0; from < unpublished.size(); from += kTablesPerStatement) {
+        fix.sql.push_back(
+            fmt::format("ALTER PUBLICATION {} ADD TABLE {};", name,
+                        table_list(unpublished, from,
+                                   std::min(unpublished.size(), from + kTablesPerStatement))));
+      }
+      fix.steps.push_back(fmt::format(
+          "TimescaleDB creates new chunks as data arrives: add each to the publication as it "
+          "is created (ALTER PUBLICATION … ADD TABLE), or it is not replicated. FOR TABLES IN "
+          "SCHEMA {}, which would publish them all, needs PostgreSQL 15.",
+          kTimescaleChunkSchema));
+    }
+    fix.docs = platform_info(Platform::timescale).setup_docs;
+    parts.push_back(chunks_of(lacking_chunks));
+  }
+  return make_result(
+      Status::fail,
+      fmt::format("{} does not publish {}", publication.name,
+                  parts.size() == 1 ? parts.front() : parts.front() + ", nor " + parts.back()),
+      std::move(details), std::move(fix));
 }
 
 // `publication.actions`: a publication that does not publish UPDATE or DELETE

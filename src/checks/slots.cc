@@ -1,13 +1,17 @@
+// `slots.inactive`: an inactive slot keeps WAL (disk) until it is dropped or
+// invalidated, and takes a place ClickPipes may need.
 // `slots.clickpipes`: the slots ClickPipes created (peerflow_slot_<pipe>) and
 // their publications (peerflow_pub_<pipe>), for support looking at an existing
 // pipe: each slot must be pgoutput, in the database checked, active, and far
 // from being invalidated; an invalidated one (wal_status lost) means the pipe
 // must resync. PeerDB names its slot and publication after the pipe.
+// Some platforms remove slots nobody reads: both say so where a slot is inactive.
 #include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/settings.h"
 #include "cdcpreflight/sql_quote.h"
 #include "checks/checks.h"
@@ -33,7 +37,71 @@ bool near_invalidation(const ReplicationSlotFacts& slot, std::optional<std::int6
   return *slot.safe_wal_bytes < *limit_mb * 1024 * 1024 / 5;
 }
 
+// Neon's logical replication guide: "Neon automatically removes inactive
+// replication slots after approximately 40 hours" (earlier versions: when other
+// slots are active).
+constexpr const char* kNeonRemovesInactiveSlots =
+    "Neon removes inactive replication slots after about 40 hours: a pipe paused that long "
+    "loses its slot and must resync";
+// Azure's logical decoding concepts: when storage passes a threshold, Azure
+// "automatically drops that unused logical replication slot".
+constexpr const char* kAzureDropsUnusedSlots =
+    "Azure drops an unused logical replication slot when the server's storage passes a "
+    "threshold: a paused pipe can lose its slot and must then resync";
+
+bool inactive(const ReplicationSlotFacts& slot) {
+  return !slot.active && !slot.temporary && slot.wal_status != "lost";
+}
+
 }  // namespace
+
+CheckResult inactive_slots(const Facts& facts, const Scope& /*scope*/) {
+  std::vector<std::string> details;
+  Remediation fix;
+  std::size_t clickpipes = 0;
+  bool any_inactive = false;
+  for (const ReplicationSlotFacts& slot : facts.activity.slots) {
+    const bool lost = slot.wal_status == "lost";
+    // A ClickPipes slot is slots.clickpipes' to judge: dropping it breaks a
+    // pipe that is only paused.
+    if (slot.name.starts_with(kClickPipesSlotPrefix)) {
+      ++clickpipes;
+      continue;
+    }
+    if ((slot.active || slot.temporary) && !lost) {
+      continue;
+    }
+    any_inactive = any_inactive || inactive(slot);
+    details.push_back(fmt::format(
+        "{} ({} slot{}{}): {}{}", slot.name, slot.slot_type,
+        slot.plugin.empty() ? "" : ", plugin " + slot.plugin,
+        slot.database.empty() ? "" : ", database " + slot.database,
+        lost ? "invalidated (wal_status lost)" : "inactive",
+        slot.retained_bytes ? ", retains " + pretty_bytes(*slot.retained_bytes) + " of WAL" : ""));
+    fix.steps.push_back(
+        fmt::format("If nothing uses {} any more: SELECT pg_drop_replication_slot({});", slot.name,
+                    quote_literal(slot.name)));
+  }
+  if (details.empty()) {
+    return make_result(
+        Status::pass,
+        clickpipes == 0
+            ? fmt::format("no inactive replication slot ({} in all)", facts.activity.slots.size())
+            : fmt::format("no inactive replication slot ({} in all; slots.clickpipes judges the "
+                          "{} of ClickPipes)",
+                          facts.activity.slots.size(), clickpipes));
+  }
+  const std::size_t listed = details.size();
+  if (any_inactive && platform_of(facts) == Platform::neon) {
+    details.emplace_back(kNeonRemovesInactiveSlots);
+  }
+  fix.docs = kReplicationSlotsDocs;
+  std::string summary =
+      fmt::format("{} inactive or invalidated: {} WAL and a place that ClickPipes may need",
+                  count_of(listed, "replication slot is", "replication slots are"),
+                  listed == 1 ? "it holds" : "they hold");
+  return make_result(Status::warn, std::move(summary), std::move(details), std::move(fix));
+}
 
 CheckResult clickpipes_slots(const Facts& facts, const Scope& /*scope*/) {
   const std::optional<std::int64_t> limit_mb =
@@ -44,10 +112,12 @@ CheckResult clickpipes_slots(const Facts& facts, const Scope& /*scope*/) {
   std::vector<std::string> warnings;
   std::vector<std::string> healthy;
   Remediation fix;
+  bool any_inactive = false;
   for (const ReplicationSlotFacts& slot : facts.activity.slots) {
     if (!slot.name.starts_with(kClickPipesSlotPrefix)) {
       continue;
     }
+    any_inactive = any_inactive || inactive(slot);
     const std::string name = display_identifier(slot.name);
     const std::string pipe = slot.name.substr(kClickPipesSlotPrefix.size());
     const std::string retained =
@@ -90,6 +160,14 @@ CheckResult clickpipes_slots(const Facts& facts, const Scope& /*scope*/) {
   std::vector<std::string> details = failures;
   details.insert(details.end(), warnings.begin(), warnings.end());
   details.insert(details.end(), healthy.begin(), healthy.end());
+  if (any_inactive) {
+    const Platform platform = platform_of(facts);
+    if (platform == Platform::neon) {
+      details.emplace_back(kNeonRemovesInactiveSlots);
+    } else if (platform == Platform::azure) {
+      details.emplace_back(kAzureDropsUnusedSlots);
+    }
+  }
   fix.docs = kClickPipesPostgresFaqDocs;
   if (!failures.empty()) {
     fix.steps.insert(fix.steps.begin(),

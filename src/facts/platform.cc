@@ -170,8 +170,14 @@ bool is_aws_platform(Platform platform) {
 }
 
 std::optional<Pooler> platform_pooler(std::string_view raw_host, int port, Platform platform) {
-  const std::string name = normalized_host(raw_host);
-  const std::string& host = name;
+  const std::string host = normalized_host(raw_host);
+  const auto on = [&](std::string_view suffix, Platform owner) {
+    return host_ends_with(host, suffix) || platform == owner;
+  };
+  const auto same_host_port = [&](int direct_port) {
+    return fmt::format("{} port {}", host, direct_port);
+  };
+  // Supavisor, in session (5432) and transaction (6543) mode.
   if (host_ends_with(host, ".pooler.supabase.com")) {
     return Pooler{Platform::supabase,
                   fmt::format("{} is the Supabase connection pooler (Supavisor), which cannot "
@@ -181,19 +187,21 @@ std::optional<Pooler> platform_pooler(std::string_view raw_host, int port, Platf
                   "connection; <project-ref> is the part after postgres. in the pooler's user "
                   "name)"};
   }
-  if (port == 6543 && (host_ends_with(host, ".supabase.co") || platform == Platform::supabase)) {
+  if (port == 6543 && on(".supabase.co", Platform::supabase)) {
     return Pooler{Platform::supabase,
                   fmt::format("port 6543 of {} is the Supabase transaction pooler, which cannot "
                               "carry logical replication",
                               host),
-                  fmt::format("{} port 5432", host)};
+                  same_host_port(5432)};
   }
+  // Neon's pooled endpoints end their first label (the endpoint id) in
+  // -pooler, also on hosts with a cell segment (ep-…-pooler.c-8.<region>…).
   if (host_ends_with(host, ".neon.tech")) {
-    const std::size_t first = host.find('.');
-    const std::string_view label = std::string_view(host).substr(0, first);
-    if (label.ends_with("-pooler")) {
+    constexpr std::string_view kPoolerMark = "-pooler";
+    const std::string_view label = std::string_view(host).substr(0, host.find('.'));
+    if (label.size() > kPoolerMark.size() && label.ends_with(kPoolerMark)) {
       std::string direct = host;
-      direct.erase(label.size() - 7, 7);
+      direct.erase(label.size() - kPoolerMark.size(), kPoolerMark.size());
       return Pooler{Platform::neon,
                     fmt::format("{} is a Neon pooled connection (PgBouncer), which cannot carry "
                                 "logical replication",
@@ -201,12 +209,28 @@ std::optional<Pooler> platform_pooler(std::string_view raw_host, int port, Platf
                     direct};
     }
   }
-  if (port == 6432 && (host_ends_with(host, ".psdb.cloud") || platform == Platform::planetscale)) {
+  // PSBouncer, Azure's built-in PgBouncer and Crunchy Bridge's PgBouncer
+  // listen on the server's own host name, on a port of their own.
+  if (port == 6432 && on(".psdb.cloud", Platform::planetscale)) {
     return Pooler{Platform::planetscale,
                   fmt::format("port 6432 of {} is PlanetScale's PSBouncer, which cannot carry "
                               "logical replication",
                               host),
-                  fmt::format("{} port 5432", host)};
+                  same_host_port(5432)};
+  }
+  if (port == 6432 && on(".postgres.database.azure.com", Platform::azure)) {
+    return Pooler{Platform::azure,
+                  fmt::format("port 6432 of {} is Azure's built-in PgBouncer, which cannot carry "
+                              "logical replication",
+                              host),
+                  same_host_port(5432)};
+  }
+  if (port == 5431 && on(".postgresbridge.com", Platform::crunchy_bridge)) {
+    return Pooler{Platform::crunchy_bridge,
+                  fmt::format("port 5431 of {} is Crunchy Bridge's PgBouncer, which cannot carry "
+                              "logical replication",
+                              host),
+                  same_host_port(5432)};
   }
   return std::nullopt;
 }

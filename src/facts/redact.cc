@@ -4,6 +4,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 
 #include "aws/parse.h"
 #include "cdcpreflight/endpoint.h"
+#include "cdcpreflight/platform.h"
 
 namespace cdcpreflight {
 
@@ -66,6 +68,43 @@ bool is_builtin_role(const std::string& name) {
                                               name) != std::end(kAmazonRoles);
 }
 
+// The n-th host of a snapshot when it names a platform (a host signal of
+// cdcpreflight/platform.h): the platform's suffix, and what marks a pooler or
+// the shape the platform gives its names, stay, so that server.platform and
+// endpoint.writer keep their verdicts; the labels naming the customer's
+// project, server or endpoint go. Neon's labels between the endpoint and
+// neon.tech are its region and cell, not the customer's.
+std::optional<std::string> redacted_platform_host(const std::string& raw_host, std::size_t n) {
+  const std::string host = normalized_host(raw_host);
+  const auto ends_with = [&](std::string_view suffix) {
+    return host.size() > suffix.size() && host.ends_with(suffix);
+  };
+  if (ends_with(".pooler.supabase.com")) {
+    return fmt::format("aws-0-redacted-{}.pooler.supabase.com", n);
+  }
+  if (ends_with(".supabase.co")) {
+    return fmt::format("db.redacted-{}.supabase.co", n);
+  }
+  if (ends_with(".neon.tech")) {
+    const std::size_t dot = host.find('.');
+    const std::string_view endpoint = std::string_view(host).substr(0, dot);
+    return fmt::format("ep-redacted-{}{}{}", n, endpoint.ends_with("-pooler") ? "-pooler" : "",
+                       std::string_view(host).substr(dot));
+  }
+  if (ends_with(".postgresbridge.com")) {
+    return fmt::format("p.redacted-{}.db.postgresbridge.com", n);
+  }
+  if (ends_with(".horizon.psdb.cloud")) {
+    return fmt::format("redacted-{}.horizon.psdb.cloud", n);
+  }
+  for (const PlatformSignal& signal : platform_signals()) {
+    if (signal.kind == SignalKind::host && ends_with(signal.name)) {
+      return fmt::format("redacted-{}{}", n, signal.name);
+    }
+  }
+  return std::nullopt;
+}
+
 // The n-th host of a snapshot, as one of the same kind (and region), so that
 // endpoint.writer and the AWS commands keep their verdicts and shape. Every
 // address becomes the same documentation address, as addresses in messages do.
@@ -92,6 +131,9 @@ std::string redacted_host(const std::string& host, std::size_t n) {
     case EndpointKind::unix_socket:
       return n == 1 ? "/redacted" : fmt::format("/redacted-{}", n);
     case EndpointKind::other:
+      if (auto platform_host = redacted_platform_host(host, n)) {
+        return std::move(*platform_host);
+      }
       break;
   }
   return fmt::format("host-{}.invalid", n);
@@ -202,8 +244,13 @@ std::string scrub(std::string text, const std::vector<std::pair<std::string, std
 
 Facts redact(const Facts& facts) {
   Facts out = facts;
-  Placeholders roles("role_"), schemas("schema_"), tables("table_"), databases("database_"),
+  Placeholders roles("role_"), schemas_named("schema_"), tables("table_"), databases("database_"),
       publications("publication_"), slots("slot_"), transactions("gid_"), services("service_");
+  // TimescaleDB's chunk schema is the extension's, not the customer's, and
+  // publication.tables looks for it.
+  const auto schemas = [&](const std::string& name) {
+    return name == "_timescaledb_internal" ? name : schemas_named(name);
+  };
   Placeholders hosts(redacted_host);
   Placeholders files([](const std::string& /*path*/, std::size_t n) {
     return fmt::format("/redacted/file-{}", n);
@@ -233,6 +280,8 @@ Facts redact(const Facts& facts) {
     table.owner = role(table.owner);
     table.root_schema = schemas(table.root_schema);
     table.root_name = tables(table.root_name);
+    table.parent_schema = schemas(table.parent_schema);
+    table.parent_name = tables(table.parent_name);
   }
   for (DefaultPrivilegeFacts& entry : out.default_privileges) {
     entry.owner = role(entry.owner);
@@ -371,9 +420,9 @@ Facts redact(const Facts& facts) {
   }
   std::vector<std::pair<std::string, std::string>> names;
   for (const Placeholders* kind :
-       {&hosts, &files, &services, &roles, &schemas, &tables, &databases, &publications, &slots,
-        &transactions, &clusters, &instances, &globals, &parameter_groups, &security_groups, &vpcs,
-        &prefix_lists}) {
+       {&hosts, &files, &services, &roles, &schemas_named, &tables, &databases, &publications,
+        &slots, &transactions, &clusters, &instances, &globals, &parameter_groups, &security_groups,
+        &vpcs, &prefix_lists}) {
     names.insert(names.end(), kind->names().begin(), kind->names().end());
   }
   std::sort(names.begin(), names.end(),
