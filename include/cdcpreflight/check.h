@@ -66,10 +66,13 @@ using CheckFunction = CheckResult (*)(const Facts&, const Scope&);
 
 struct CheckDefinition {
   std::string_view id;
-  std::string_view title;        // the passing condition, e.g. "wal_sender_timeout is 0"
-  std::string_view why;          // why CDC needs it
-  std::string_view warns;        // when it warns; empty: never
-  std::string_view fails;        // when it fails; empty: never
+  std::string_view title;  // the passing condition, e.g. "wal_sender_timeout is 0"
+  std::string_view why;    // why CDC needs it
+  std::string_view warns;  // when it warns; empty: never
+  std::string_view fails;  // when it fails; empty: never
+  // How its verdict or fix differs between the platforms server.platform tells
+  // apart (docs/platforms.md); empty: the same on every platform.
+  std::string_view platforms = {};
   std::vector<FactGroup> needs;  // fact groups read; `connection` is implied
   CheckFunction evaluate;
   // The check reads the AWS control plane only: it runs whether or not the

@@ -39,15 +39,37 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "ClickPipes reads PostgreSQL 12 and later.",
        .warns = "on 17.5, 16.9, 15.13, 14.18 and 13.21, which have a logical decoding bug "
                 "(\"invalid memory alloc request size\") fixed in the next minor release",
-       .fails = "the server is older than 12",
+       .fails = "the server is older than 12 (AlloyDB: 14), or is an engine ClickPipes refuses "
+                "(YugabyteDB, from version())",
+       .platforms = "AlloyDB fails below 14, the oldest its ClickPipes guide supports. The upgrade "
+                    "follows the platform: aws rds modify-db-cluster (Aurora) or "
+                    "modify-db-instance (RDS), gcloud sql instances patch --database-version "
+                    "(Cloud SQL), gcloud alloydb clusters upgrade (AlloyDB), az postgres "
+                    "flexible-server upgrade (Azure), the dashboard (Supabase, Neon, Crunchy "
+                    "Bridge, Timescale, PlanetScale), pg_upgrade or the distribution's packages "
+                    "(self-managed)",
        .needs = {server},
        .evaluate = checks::server_version},
       {.id = "server.platform",
        .title = "Platform detected",
-       .why = "Fixes differ between Aurora, RDS and self-managed PostgreSQL: says which this is "
-              "(Aurora when aurora_version() exists, RDS when rds.extensions is set).",
+       .why = "Fixes differ between platforms: says which this is and the signal that decided, "
+              "the first of the detection table (docs/platforms.md) that matches: a function, a "
+              "setting, a role or an extension the server shows, or the host name. Every "
+              "platform-dependent verdict and fix follows it.",
        .warns = "",
        .fails = "",
+       .platforms = "It tells apart, from the first signal that matches: Amazon Aurora "
+                    "(aurora_version() exists), Amazon RDS (rds.extensions is set), Google "
+                    "AlloyDB (the settings alloydb.logical_decoding, alloydb.iam_authentication, "
+                    "the role alloydbsuperuser), Google Cloud SQL (cloudsql.logical_decoding, "
+                    "cloudsql.iam_authentication, cloudsqlsuperuser), Azure Database for "
+                    "PostgreSQL flexible server (azure.extensions, azure_pg_admin, host names "
+                    "ending in .postgres.database.azure.com), Neon (neon.timeline_id, "
+                    "neon.tenant_id, neon_superuser, .neon.tech), Supabase (supabase_admin, "
+                    ".supabase.co, .supabase.com), Crunchy Bridge (.postgresbridge.com), "
+                    "PlanetScale Postgres (.psdb.cloud), Timescale (tsdbadmin, "
+                    ".tsdb.cloud.timescale.com, the timescaledb extension); else PostgreSQL "
+                    "(self-managed, or any other service)",
        .needs = {server},
        .evaluate = checks::server_platform},
       {.id = "endpoint.writer",
@@ -55,27 +77,61 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "Logical replication runs on the writer only, and the slot must be reached again "
               "after a failover.",
        .warns = "the host is an instance endpoint, a custom endpoint, an Aurora Limitless shard "
-                "group or an IP address, none of which follows the writer on failover",
-       .fails = "the server is in recovery (a reader or a Global Database secondary), or the host "
-                "is a reader endpoint (.cluster-ro-) or an RDS Proxy (.proxy-)",
+                "group or (on Aurora and RDS) an IP address, none of which follows the writer on "
+                "failover",
+       .fails = "the server is in recovery (a reader, a standby or a Global Database secondary), "
+                "or the host is a reader endpoint (.cluster-ro-), an RDS Proxy (.proxy-) or a "
+                "platform's connection pooler",
+       .platforms =
+           "A platform's pooler cannot carry replication and fails, with the direct "
+           "endpoint to use: Supabase's Supavisor (a host name ending in .pooler.supabase.com, "
+           "or port 6543), "
+           "Neon's pooled endpoints (-pooler in the endpoint name), PlanetScale's "
+           "PSBouncer (port 6432), Azure's built-in PgBouncer (port 6432) and Crunchy "
+           "Bridge's PgBouncer (port 5431). An IP address warns on Aurora and RDS only: "
+           "elsewhere (Cloud SQL, AlloyDB) it is an ordinary way to reach the primary. "
+           "A server in recovery is fixed with the platform's primary endpoint (Aurora "
+           "and RDS: the cluster endpoint; PlanetScale: a user name without |replica)",
        .needs = {server},
        .evaluate = checks::endpoint_writer},
       {.id = "settings.logical_replication",
        .title = "Logical replication is enabled (wal_level = logical)",
-       .why = "CDC decodes the write-ahead log, which needs wal_level = logical (on Aurora and "
-              "RDS: rds.logical_replication = 1, a static parameter).",
+       .why = "CDC decodes the write-ahead log, which needs wal_level = logical (set through "
+              "rds.logical_replication = 1 on Aurora and RDS, the flag cloudsql.logical_decoding "
+              "on Cloud SQL, alloydb.logical_decoding on AlloyDB; each read at start).",
        .warns = "wal_level is logical but a changed wal_level waits for a restart",
-       .fails = "it is off (the fix: the DB cluster parameter group and a writer reboot on "
-                "Aurora, the DB parameter group on RDS, ALTER SYSTEM elsewhere), or a reboot is "
-                "pending",
+       .fails = "it is off (the fix: the platform's way to turn it on), or a restart is pending "
+                "(the setting or the platform's flag is changed, wal_level not yet logical)",
+       .platforms = "Aurora: the DB cluster parameter group (rds.logical_replication = 1) and a "
+                    "writer reboot; RDS: the DB parameter group and a reboot; Cloud SQL: the "
+                    "flag cloudsql.logical_decoding = on (gcloud sql instances patch "
+                    "--database-flags, which replaces every flag the instance has: the fix lists "
+                    "them first); AlloyDB: the flags alloydb.logical_decoding and "
+                    "alloydb.enable_pglogical (gcloud alloydb instances update, applied at the "
+                    "primary's restart, about 15 minutes later under the default policy); Azure: "
+                    "the server parameter wal_level (az postgres flexible-server parameter set) "
+                    "and a restart; Neon: the console's Settings > Logical Replication > Enable "
+                    "(it restarts the computes and cannot be undone); Supabase: on in every "
+                    "project (where it is not, the fix says to ask Supabase support); Timescale "
+                    "Cloud: cannot be turned on, ClickPipes can only copy the data once (Initial "
+                    "Load Only); PlanetScale: the console's Cluster configuration > Parameters, "
+                    "which restarts the server; Crunchy Bridge, a self-hosted TimescaleDB and "
+                    "self-managed PostgreSQL: ALTER SYSTEM and a restart",
        .needs = {server},
        .evaluate = checks::logical_replication},
       {.id = "settings.wal_sender_timeout",
        .title = "wal_sender_timeout is 0",
-       .why = "The Aurora setup guide sets 0 so that the server does not end a replication "
-              "connection that is busy on the ClickPipes side.",
+       .why = "ClickPipes' Aurora, RDS and Azure setup guides set 0 so that the server does not "
+              "end a replication connection that is busy on the ClickPipes side.",
        .warns = "it is 5 minutes or more (tolerated by the ClickPipes FAQ)",
        .fails = "it is shorter",
+       .platforms = "Azure: for the ClickPipes role (ALTER ROLE … SET wal_sender_timeout = 0), as "
+                    "its setup guide does; Neon, PlanetScale and Timescale Cloud, whose server "
+                    "parameters SQL cannot change: for the role too; Cloud SQL and AlloyDB: the "
+                    "database flag (gcloud); Supabase: the Supabase CLI (supabase postgres-config "
+                    "update, no restart); Aurora and RDS: the parameter group (the fix says "
+                    "whether it applies at once); Crunchy Bridge and self-managed PostgreSQL: "
+                    "ALTER SYSTEM and a reload",
        .needs = {server},
        .evaluate = checks::wal_sender_timeout},
       {.id = "settings.replication_capacity",
@@ -84,6 +140,12 @@ const std::vector<CheckDefinition>& definitions() {
               "max_wal_senders: static parameters).",
        .warns = "exactly one of either is free",
        .fails = "none is free",
+       .platforms = "The fix raises max_replication_slots and max_wal_senders the platform's way, "
+                    "with its restart: the parameter group (Aurora, RDS), database flags (Cloud "
+                    "SQL, AlloyDB), az postgres flexible-server parameter set (Azure), the "
+                    "Supabase CLI, the Timescale Cloud and PlanetScale consoles, ALTER SYSTEM "
+                    "(Crunchy Bridge, self-managed); Neon fixes both at 10: its fix says to ask "
+                    "Neon support",
        .needs = {server, activity},
        .evaluate = checks::replication_capacity},
       {.id = "settings.wal_retention",
@@ -96,6 +158,11 @@ const std::vector<CheckDefinition>& definitions() {
               "the rate is unknown, the guides' 100 GB.",
        .warns = "it is not -1 and holds less (or, the rate unknown, is below 100 GB)",
        .fails = "",
+       .platforms = "The fix raises max_slot_wal_keep_size the platform's way, without a restart "
+                    "(the Supabase CLI on Supabase, the console on Timescale Cloud and "
+                    "PlanetScale); on Azure the parameter is read-only (-1), and the fix says so "
+                    "instead, and that Azure drops an unused logical slot when storage runs low; "
+                    "on Neon, which sets it itself, the fix says to ask Neon support",
        .needs = {server},
        .evaluate = checks::wal_retention},
       {.id = "role.login",
@@ -111,6 +178,14 @@ const std::vector<CheckDefinition>& definitions() {
        .warns = "",
        .fails = "the role is not a member of rds_replication (Aurora, RDS), lacks REPLICATION "
                 "(elsewhere), or does not exist",
+       .platforms =
+           "Aurora and RDS: GRANT rds_replication; elsewhere ALTER ROLE … WITH "
+           "REPLICATION, run as the platform's admin: postgres or another member of "
+           "cloudsqlsuperuser (Cloud SQL) or alloydbsuperuser (AlloyDB), the server's "
+           "admin user in azure_pg_admin (Azure), postgres over the direct connection "
+           "(Supabase), postgres (Crunchy Bridge), the branch's default postgres.branch_id user "
+           "(PlanetScale); Neon may refuse REPLICATION to a role created in SQL: the fix "
+           "says to create the role in the Neon console (a member of neon_superuser)",
        .needs = {server, role},
        .evaluate = checks::role_replication},
       {.id = "replication.connect",
@@ -121,6 +196,8 @@ const std::vector<CheckDefinition>& definitions() {
        .fails = "the connection is refused, classified: a pooler (PgBouncer, RDS Proxy), a "
                 "missing privilege, pg_hba.conf, no free connection slot (skipped when every WAL "
                 "sender is busy at that moment: settings.replication_capacity decides that)",
+       .platforms = "A missing privilege is fixed with GRANT rds_replication on Aurora and RDS, "
+                    "ALTER ROLE … WITH REPLICATION elsewhere",
        .needs = {},
        .evaluate = checks::replication_connect},
       {.id = "grants.schema_usage",
@@ -151,6 +228,10 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "ClickPipes streams the tables of one publication.",
        .warns = "",
        .fails = "it does not exist (the fix creates it for the scope)",
+       .platforms = "With the TimescaleDB extension (Timescale, or any server that has it), the "
+                    "statement also publishes the hypertables' chunks: TABLES IN SCHEMA "
+                    "_timescaledb_internal from PostgreSQL 15 (a superuser's statement), each "
+                    "chunk before",
        .needs = {server, publication, tables},
        .evaluate = checks::publication_exists},
       {.id = "publication.tables",
@@ -158,7 +239,13 @@ const std::vector<CheckDefinition>& definitions() {
        .why = "A table outside the publication is never replicated.",
        .warns = "",
        .fails = "a scoped table is not in the publication (FOR ALL TABLES, listed, or FOR TABLES "
-                "IN SCHEMA; before PostgreSQL 13 a partitioned table through its partitions)",
+                "IN SCHEMA; before PostgreSQL 13 a partitioned table through its partitions), or "
+                "a scoped hypertable's chunks are not",
+       .platforms = "With the TimescaleDB extension (Timescale, or any server that has it), a "
+                    "hypertable's rows live in its chunks in _timescaledb_internal, which must be "
+                    "published too: the fix is ALTER PUBLICATION … ADD TABLES IN SCHEMA "
+                    "_timescaledb_internal from PostgreSQL 15 (a superuser's statement), each "
+                    "chunk before",
        .needs = {server, publication, tables},
        .evaluate = checks::publication_tables},
       {.id = "publication.actions",
@@ -229,6 +316,9 @@ const std::vector<CheckDefinition>& definitions() {
               "missing.",
        .warns = "a scoped table has row-level security the user does not bypass",
        .fails = "",
+       .platforms = "On Supabase the fix is its setup guide's: ALTER ROLE … BYPASSRLS, run as "
+                    "postgres; elsewhere a policy that lets the user read every row, or "
+                    "BYPASSRLS given by a superuser",
        .needs = {role, tables},
        .evaluate = checks::row_security},
       {.id = "activity.long_transactions",
@@ -248,6 +338,8 @@ const std::vector<CheckDefinition>& definitions() {
               "ClickPipes' own slots (peerflow_slot_*) are left to slots.clickpipes.",
        .warns = "a slot other than ClickPipes' is inactive or invalidated (wal_status lost)",
        .fails = "",
+       .platforms = "On Neon, which removes inactive replication slots after about 40 hours, the "
+                    "warning says so",
        .needs = {activity},
        .evaluate = checks::inactive_slots},
       {.id = "slots.clickpipes",
@@ -259,6 +351,9 @@ const std::vector<CheckDefinition>& definitions() {
        .warns = "a ClickPipes slot is inactive, near invalidation (safe_wal_size), not pgoutput, "
                 "or its publication is missing",
        .fails = "a ClickPipes slot is invalidated (wal_status lost) or in another database",
+       .platforms = "An inactive ClickPipes slot loses more there: Neon removes inactive slots "
+                    "after about 40 hours, and Azure drops an unused logical slot when storage "
+                    "runs low; the details say so, and the pipe must then resync",
        .needs = {server, publication, activity},
        .evaluate = checks::clickpipes_slots},
       {.id = "replication.slot_probe",

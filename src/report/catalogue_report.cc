@@ -1,5 +1,8 @@
 // `cdc-preflight checks`: the catalogue itself, for people (text, Markdown:
-// docs/checks.md is this output) and programs (JSON).
+// docs/checks.md is this output) and programs (JSON). Each says which checks
+// differ per platform: the text marks them, Markdown and JSON say how.
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +24,8 @@ std::string anchor_of(std::string_view id) {
   return anchor;
 }
 
+constexpr std::string_view kPerPlatformMark = " [per platform]";
+
 }  // namespace
 
 std::string render_catalogue_text() {
@@ -30,8 +35,14 @@ std::string render_catalogue_text() {
     width = std::max(width, check.id.size());
   }
   for (const CheckDefinition& check : catalogue()) {
-    out += fmt::format("{:<{}}  {}\n", check.id, width, check.title);
+    out += fmt::format("{:<{}}  {}{}\n", check.id, width, check.title,
+                       check.platforms.empty() ? "" : kPerPlatformMark);
   }
+  out +=
+      "\nChecks marked [per platform] judge or fix differently on each platform "
+      "server.platform\ntells apart (Aurora, RDS, Cloud SQL, AlloyDB, Azure, Supabase, Neon, "
+      "Crunchy Bridge,\nTimescale, PlanetScale, self-managed PostgreSQL): --format markdown "
+      "says how, and\ndocs/platforms.md lists the platforms, their signals and their fixes.\n";
   return out;
 }
 
@@ -44,6 +55,7 @@ std::string render_catalogue_json() {
                       {"why", check.why},
                       {"warns", check.warns},
                       {"fails", check.fails},
+                      {"platforms", check.platforms},
                       {"can_fail", check.can_fail()}});
   }
   nlohmann::ordered_json json{{"schema_version", kReportSchemaVersion}, {"checks", checks}};
@@ -61,9 +73,14 @@ std::string render_catalogue_markdown() {
       "e.g. the privilege that is missing). Every `warn` and `fail` comes with its fix: SQL, "
       "parameter-group steps, AWS CLI commands, a documentation link. Checks run in this "
       "order, which is also a safe order to apply their fixes in.\n\n"
-      "| id | passes when |\n|---|---|\n";
+      "A check whose verdict or fix differs between platforms (Aurora, RDS, Cloud SQL, AlloyDB, "
+      "Azure, Supabase, Neon, Crunchy Bridge, Timescale, PlanetScale: the one `server.platform` "
+      "names) says how under **Per platform**; [platforms.md](platforms.md) lists the platforms, "
+      "how each is detected and how its fixes differ.\n\n"
+      "| id | passes when | differs per platform |\n|---|---|---|\n";
   for (const CheckDefinition& check : catalogue()) {
-    out += fmt::format("| [`{}`](#{}) | {} |\n", check.id, anchor_of(check.id), check.title);
+    out += fmt::format("| [`{}`](#{}) | {} | {} |\n", check.id, anchor_of(check.id), check.title,
+                       check.platforms.empty() ? "" : "yes");
   }
   for (const CheckDefinition& check : catalogue()) {
     out += fmt::format("\n## {}\n\n**Passes when:** {}. {}\n", check.id, check.title, check.why);
@@ -75,6 +92,9 @@ std::string render_catalogue_markdown() {
     }
     if (check.warns.empty() && check.fails.empty()) {
       out += "\nInformational: always passes.\n";
+    }
+    if (!check.platforms.empty()) {
+      out += fmt::format("\n**Per platform:** {}.\n", check.platforms);
     }
   }
   return out;

@@ -62,10 +62,10 @@ class Report(unittest.TestCase):
                       output)
 
     def test_an_unknown_platform_and_endpoint_kind(self):
-        self.report["target"]["platform"] = "cloudsql"
+        self.report["target"]["platform"] = "cloud_sql"
         self.report["target"]["endpoint_kind"] = "cluster_writer"
         output = self.rejected(self.report)
-        self.assertIn("$.target.platform: 'cloudsql' is not one of", output)
+        self.assertIn("$.target.platform: 'cloud_sql' is not one of", output)
         self.assertIn("$.target.endpoint_kind: 'cluster_writer' is not one of", output)
 
     def test_an_extra_key(self):

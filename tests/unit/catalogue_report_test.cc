@@ -12,12 +12,36 @@
 #include <nlohmann/json.hpp>
 
 #include "cdcpreflight/check.h"
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/report.h"
 
 namespace cdcpreflight::testing {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
+
+// The line of the text catalogue that lists `id`.
+std::string text_line_of(const std::string& text, std::string_view id) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(std::string(id) + " ")) {
+      return line;
+    }
+  }
+  return "";
+}
+
+// The "## id" section of the Markdown catalogue, to the next heading.
+std::string markdown_section_of(const std::string& markdown, std::string_view id) {
+  const std::string heading = "\n## " + std::string(id) + "\n";
+  const std::size_t begin = markdown.find(heading);
+  if (begin == std::string::npos) {
+    return "";
+  }
+  return markdown.substr(begin, markdown.find("\n## ", begin + 1) - begin);
+}
 
 TEST(CatalogueReport, TextListsEveryIdWithItsTitle) {
   const std::string text = render_catalogue_text();
@@ -25,6 +49,22 @@ TEST(CatalogueReport, TextListsEveryIdWithItsTitle) {
     EXPECT_THAT(text, HasSubstr(std::string(check.id))) << check.id;
     EXPECT_THAT(text, HasSubstr(std::string(check.title))) << check.id;
   }
+}
+
+TEST(CatalogueReport, TextMarksExactlyTheChecksThatDifferPerPlatform) {
+  const std::string text = render_catalogue_text();
+  for (const CheckDefinition& check : catalogue()) {
+    const std::string line = text_line_of(text, check.id);
+    ASSERT_FALSE(line.empty()) << check.id;
+    if (check.platforms.empty()) {
+      EXPECT_THAT(line, Not(HasSubstr("[per platform]"))) << check.id;
+    } else {
+      EXPECT_THAT(line, EndsWith(std::string(check.title) + " [per platform]")) << check.id;
+    }
+  }
+  EXPECT_THAT(text, HasSubstr("Checks marked [per platform] judge or fix differently"));
+  EXPECT_THAT(text, HasSubstr("--format markdown says how"));
+  EXPECT_THAT(text, HasSubstr("docs/platforms.md lists the platforms"));
 }
 
 TEST(CatalogueReport, JsonHasEveryCheckInOrderWithWhatMakesItWarnOrFail) {
@@ -36,6 +76,7 @@ TEST(CatalogueReport, JsonHasEveryCheckInOrderWithWhatMakesItWarnOrFail) {
     const CheckDefinition& check = catalogue()[i];
     EXPECT_EQ(checks[i].at("id"), check.id);
     EXPECT_EQ(checks[i].at("fails"), check.fails);
+    EXPECT_EQ(checks[i].at("platforms"), check.platforms);
     EXPECT_EQ(checks[i].at("can_fail"), check.can_fail());
   }
   EXPECT_EQ(checks[0].at("group"), "connection");
@@ -115,6 +156,49 @@ TEST(CatalogueReport, MarkdownHasASectionPerCheckLinkedFromTheTable) {
   EXPECT_THAT(markdown, HasSubstr("[`settings.wal_sender_timeout`](#settingswal_sender_timeout)"));
   EXPECT_THAT(markdown, HasSubstr("**Warns when:** it is 5 minutes or more"));
   EXPECT_THAT(markdown, HasSubstr("Informational: always passes."));
+}
+
+TEST(CatalogueReport, MarkdownSaysHowEachCheckDiffersPerPlatform) {
+  const std::string markdown = render_catalogue_markdown();
+  EXPECT_THAT(markdown, HasSubstr("[platforms.md](platforms.md)"));
+  EXPECT_THAT(markdown, HasSubstr("| id | passes when | differs per platform |\n"));
+  EXPECT_THAT(markdown, HasSubstr("| [`server.version`](#serverversion) | PostgreSQL 12 or later "
+                                  "| yes |\n"));
+  EXPECT_THAT(markdown, HasSubstr("| [`tables.names`](#tablesnames) | No scoped schema or table "
+                                  "name contains a dot |  |\n"));
+  for (const CheckDefinition& check : catalogue()) {
+    const std::string section = markdown_section_of(markdown, check.id);
+    ASSERT_FALSE(section.empty()) << check.id;
+    if (check.platforms.empty()) {
+      EXPECT_THAT(section, Not(HasSubstr("**Per platform:**"))) << check.id;
+    } else {
+      EXPECT_THAT(section, HasSubstr("\n**Per platform:** " + std::string(check.platforms) + ".\n"))
+          << check.id;
+    }
+  }
+}
+
+// server.platform's catalogue entry names every signal of the detection table:
+// a platform or a signal added there is described here too.
+TEST(CatalogueReport, ServerPlatformNamesEverySignalOfTheDetectionTable) {
+  const CheckDefinition* check = find_check("server.platform");
+  ASSERT_NE(check, nullptr);
+  const std::string text(check->platforms);
+  for (const PlatformSignal& signal : platform_signals()) {
+    const std::string name(signal.name);
+    EXPECT_THAT(text, HasSubstr(signal.kind == SignalKind::function ? name + "()" : name));
+  }
+}
+
+// The catalogue's prose is Markdown as it is: no character there starts
+// emphasis or an HTML tag.
+TEST(CatalogueReport, TextsHoldNoMarkdownMarkup) {
+  for (const CheckDefinition& check : catalogue()) {
+    for (const std::string_view text : {check.why, check.warns, check.fails, check.platforms}) {
+      EXPECT_EQ(text.find("*."), std::string_view::npos) << check.id << ": " << text;
+      EXPECT_EQ(text.find('<'), std::string_view::npos) << check.id << ": " << text;
+    }
+  }
 }
 
 TEST(CatalogueReport, DocsChecksMdIsTheGeneratedMarkdown) {

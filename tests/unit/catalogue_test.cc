@@ -27,6 +27,54 @@ TEST(Catalogue, ListsEveryCheckOnceWithATitle) {
   }
 }
 
+// The checks whose verdict or fix follows the platform server.platform names;
+// every other check judges and fixes the same everywhere.
+TEST(Catalogue, SaysWhichChecksDifferPerPlatform) {
+  const std::vector<std::string_view> expected = {"server.version",
+                                                  "server.platform",
+                                                  "endpoint.writer",
+                                                  "settings.logical_replication",
+                                                  "settings.wal_sender_timeout",
+                                                  "settings.replication_capacity",
+                                                  "settings.wal_retention",
+                                                  "role.replication",
+                                                  "replication.connect",
+                                                  "publication.exists",
+                                                  "publication.tables",
+                                                  "tables.rls",
+                                                  "slots.inactive",
+                                                  "slots.clickpipes"};
+  std::vector<std::string_view> actual;
+  for (const CheckDefinition& check : catalogue()) {
+    if (!check.platforms.empty()) {
+      actual.push_back(check.id);
+    }
+  }
+  EXPECT_EQ(actual, expected);
+}
+
+// Renderers end each of a check's texts with a full stop of their own.
+TEST(Catalogue, TextsEndWithoutAFullStop) {
+  for (const CheckDefinition& check : catalogue()) {
+    SCOPED_TRACE(std::string(check.id));
+    for (const std::string_view text : {check.warns, check.fails, check.platforms}) {
+      EXPECT_FALSE(text.ends_with('.')) << text;
+    }
+  }
+}
+
+// How logical replication is turned on differs on every platform: its entry
+// names each one.
+TEST(Catalogue, LogicalReplicationSaysHowEachPlatformTurnsItOn) {
+  const CheckDefinition* check = find_check("settings.logical_replication");
+  ASSERT_NE(check, nullptr);
+  for (const std::string_view platform :
+       {"Aurora", "RDS", "Cloud SQL", "AlloyDB", "Azure", "Neon", "Supabase", "Timescale Cloud",
+        "PlanetScale", "Crunchy Bridge", "self-managed PostgreSQL"}) {
+    EXPECT_THAT(std::string(check->platforms), HasSubstr(platform));
+  }
+}
+
 TEST(Catalogue, ConnectionComesFirst) { EXPECT_EQ(catalogue().front().id, "connection"); }
 
 TEST(Catalogue, FindCheckReturnsNullForAnUnknownId) {
