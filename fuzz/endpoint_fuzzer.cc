@@ -4,9 +4,9 @@
 // a dot, so neither changes the classification.
 // The platforms' host names too (src/facts/platform.cc): platform detection from
 // the host alone, and the poolers (the input's last two bytes also give the
-// port) on every platform: a pooler names itself, its platform and the direct
-// endpoint; neither case nor a trailing dot changes whether there is one, or the
-// platform detected.
+// port, and the rest the host) on every platform: a pooler names itself, its
+// platform and the direct endpoint; neither case nor a trailing dot changes
+// whether there is one, or the platform detected.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -101,7 +101,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       !same(classify_host(std::string(host) + "."), endpoint)) {
     std::abort();
   }
+  // The whole input as a host; and the input less its last two bytes, which
+  // give the port (the corpus's platform seeds are so made).
   const int port = size >= 2 ? data[size - 2] << 8 | data[size - 1] : 5432;
   check_platforms(host, port);
+  if (size > 2) {
+    check_platforms(host.substr(0, size - 2), port);
+  }
   return 0;
 }

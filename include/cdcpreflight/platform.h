@@ -58,9 +58,10 @@ struct PlatformDetection {
 
 // A connection pooler that cannot carry logical replication, from the host
 // name and port: Supabase's pooler (*.pooler.supabase.com, or port 6543),
-// Neon's (-pooler in the endpoint name), PlanetScale's PSBouncer (port 6432 of
-// a PlanetScale server: elsewhere 6432 is often a PgBouncer that may pass
-// replication through).
+// Neon's (-pooler in the endpoint name), PlanetScale's PSBouncer and Azure's
+// built-in PgBouncer (port 6432 of such a server: elsewhere 6432 is often a
+// PgBouncer that may pass replication through), Crunchy Bridge's PgBouncer
+// (port 5431).
 struct Pooler {
   Platform platform;
   std::string what;    // "the Supabase pooler (Supavisor)"

@@ -244,6 +244,13 @@ std::string scrub(std::string text, const std::vector<std::pair<std::string, std
 
 Facts redact(const Facts& facts) {
   Facts out = facts;
+  // Neon's settings name the customer's tenant and timeline (project): only
+  // their presence is a signal.
+  for (auto& [name, setting] : out.server.settings) {
+    if (name.starts_with("neon.")) {
+      setting.value = "redacted";
+    }
+  }
   Placeholders roles("role_"), schemas_named("schema_"), tables("table_"), databases("database_"),
       publications("publication_"), slots("slot_"), transactions("gid_"), services("service_");
   // TimescaleDB's chunk schema is the extension's, not the customer's, and

@@ -256,10 +256,15 @@ Remediation reboot_remediation(const Facts& facts) {
       fix.commands = {rds_reboot_command(aws_target(facts))};
       fix.docs = kRdsSetupDocs;
       break;
+    case Platform::timescale:
+      if (timescale_cloud(facts)) {
+        return cloud_restart_remediation(facts, platform);
+      }
+      [[fallthrough]];  // a self-hosted TimescaleDB
     case Platform::postgresql:
       fix.steps = {"Restart PostgreSQL so the change takes effect."};
       fix.commands = {kPostgresRestartCommand};
-      fix.docs = kGenericSetupDocs;
+      fix.docs = platform_info(platform).setup_docs;
       break;
     default:
       return cloud_restart_remediation(facts, platform);
@@ -287,6 +292,12 @@ Remediation parameter_remediation(const Facts& facts, std::span<const ParameterC
       return cloud_parameter_remediation(facts, platform, changes, restart == NeedsRestart::yes);
   }
   Remediation fix = postgres_remediation(changes, restart);
+  if (platform == Platform::crunchy_bridge && restart == NeedsRestart::yes) {
+    // ALTER SYSTEM as postgres, then the restart from the dashboard.
+    const Remediation restart_fix = cloud_restart_remediation(facts, platform);
+    fix.steps = restart_fix.steps;
+    fix.commands = restart_fix.commands;
+  }
   fix.docs = platform_info(platform).setup_docs;
   return fix;
 }
