@@ -6,10 +6,13 @@
 // the fix is SQL, it is run and the check run again.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "pg_server.h"
+#include "process.h"
 #include "scenario.h"
 #include "tool.h"
 
@@ -184,7 +187,8 @@ TEST_F(CloudPlatforms, FreshAzureIsToldAzAndItsPerRoleTimeoutFixesTheTimeout) {
 
   const nlohmann::json& timeout = check(before.report, "settings.wal_sender_timeout");
   EXPECT_EQ(timeout.value("status", ""), "fail");
-  EXPECT_EQ(remediation_sql(timeout), "ALTER ROLE \"clickpipes_user\" SET wal_sender_timeout = 0;\n")
+  EXPECT_EQ(remediation_sql(timeout),
+            "ALTER ROLE \"clickpipes_user\" SET wal_sender_timeout = 0;\n")
       << timeout.dump(2);
   apply_remediation(server, "app", timeout);
   // The role's sessions, the tool's included, now run with 0.
@@ -299,6 +303,103 @@ TEST_F(CloudPlatforms, PlanetScaleIsDetectedByItsHostAndReadyOnItsDirectPort) {
   EXPECT_EQ(field(result.report, "/target/platform"), "planetscale");
   EXPECT_EQ(result.run.exit_code, 0) << describe_result(result.run);
   EXPECT_EQ(statuses(result.report), all_pass_except(result.report, {}));
+}
+
+// --- TimescaleDB: hypertables' chunks must be published
+
+// TimescaleDB is not in Debian: a stand-in extension of that name (a control
+// file and an empty script in the server's extension directory) gives
+// pg_extension the row TimescaleDB's would, and a hypertable is what it is in
+// the catalog: a table whose chunks INHERIT from it in _timescaledb_internal.
+class StandInTimescaleDb {
+ public:
+  explicit StandInTimescaleDb(const std::string& bin_dir) {
+    const ProcessResult sharedir = run_process({bin_dir + "/pg_config", "--sharedir"}, {});
+    if (sharedir.exit_code != 0) {
+      reason_ = "no pg_config in " + bin_dir + " to find the extension directory";
+      return;
+    }
+    std::string dir = sharedir.out;
+    while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
+    dir += "/extension";
+    control_ = dir + "/timescaledb.control";
+    script_ = dir + "/timescaledb--2.14.2.sql";
+    if (std::filesystem::exists(control_)) {
+      reason_ = "a timescaledb extension is installed in " + dir + ": not replaced";
+      control_.clear();
+      return;
+    }
+    std::ofstream control(control_);
+    control << "comment = 'a stand-in for TimescaleDB in cdc-preflight tests'\n"
+               "default_version = '2.14.2'\nrelocatable = true\n";
+    std::ofstream script(script_);
+    script << "-- nothing: the catalog is made by the test\n";
+    if (!control || !script) {
+      reason_ = "cannot write the stand-in extension into " + dir;
+    }
+  }
+  ~StandInTimescaleDb() {
+    std::error_code ignored;
+    if (!control_.empty()) {
+      std::filesystem::remove(control_, ignored);
+      std::filesystem::remove(script_, ignored);
+    }
+  }
+  StandInTimescaleDb(const StandInTimescaleDb&) = delete;
+  StandInTimescaleDb& operator=(const StandInTimescaleDb&) = delete;
+  StandInTimescaleDb(StandInTimescaleDb&&) = delete;
+  StandInTimescaleDb& operator=(StandInTimescaleDb&&) = delete;
+  [[nodiscard]] const std::string& unavailable_reason() const { return reason_; }
+
+ private:
+  std::string control_, script_, reason_;
+};
+
+TEST_F(CloudPlatforms, TimescaleHypertableChunksOutOfThePublicationFailAndItsFixPublishesThem) {
+  const PgServer server(with_conf({"wal_level = logical", "wal_sender_timeout = 0"}));
+  const StandInTimescaleDb extension(server.options().bin_dir);
+  if (!extension.unavailable_reason().empty()) {
+    GTEST_SKIP() << extension.unavailable_reason();
+  }
+  create_login_role(server, "clickpipes_user", ReplicationGrant::granted);
+  create_app_database(server, "app");
+  (void)server.sql(
+      // FOR TABLE app.metrics takes the chunks that exist then: the chunk made
+      // afterwards, as TimescaleDB makes them while data arrives, is not in it.
+      "CREATE EXTENSION timescaledb;\n"
+      "CREATE SCHEMA _timescaledb_internal;\n"
+      "CREATE TABLE app.metrics (id bigint PRIMARY KEY, reading double precision);\n"
+      "CREATE PUBLICATION clickpipes_publication FOR TABLE app.customers, app.orders,"
+      " app.metrics;\n"
+      "CREATE TABLE _timescaledb_internal._hyper_1_1_chunk (CHECK (id < 1000))"
+      " INHERITS (app.metrics);\n"
+      "ALTER TABLE _timescaledb_internal._hyper_1_1_chunk ADD PRIMARY KEY (id);\n"
+      "INSERT INTO _timescaledb_internal._hyper_1_1_chunk VALUES (1, 20.5);\n",
+      "app");
+  grant_app_access(server, "app", "clickpipes_user");
+  (void)server.sql(
+      "GRANT USAGE ON SCHEMA _timescaledb_internal TO clickpipes_user;\n"
+      "GRANT SELECT ON ALL TABLES IN SCHEMA _timescaledb_internal TO clickpipes_user;\n",
+      "app");
+  const Login login{server, "clickpipes_user", std::string(kRolePassword), "app"};
+
+  const ToolReport before = check_through(login, "127.0.0.1");
+  EXPECT_EQ(field(before.report, "/target/platform"), "timescale");
+  const nlohmann::json& tables = check(before.report, "publication.tables");
+  EXPECT_EQ(tables.value("status", ""), "fail") << tables.dump(2);
+  EXPECT_NE(check_text(tables).find("metrics"), std::string::npos) << tables.dump(2);
+  if (server.major_version() >= 15) {
+    EXPECT_NE(remediation_sql(tables).find("ADD TABLES IN SCHEMA \"_timescaledb_internal\""),
+              std::string::npos)
+        << tables.dump(2);
+  }
+  EXPECT_EQ(docs_of(before.report, "publication.tables"), std::string(kGuides) + "timescale");
+  apply_remediation(server, "app", tables);
+
+  const ToolReport after = check_through(login, "127.0.0.1");
+  EXPECT_EQ(status_of(after.report, "publication.tables"), "pass")
+      << check(after.report, "publication.tables").dump(2);
+  EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
 }
 
 }  // namespace
