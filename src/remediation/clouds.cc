@@ -164,8 +164,12 @@ std::string azure_server_name(const Facts& facts) {
   const std::string host = normalized_host(facts.connection.host);
   constexpr std::string_view kSuffix = ".postgres.database.azure.com";
   if (host.size() > kSuffix.size() && host.ends_with(kSuffix)) {
-    const std::string name = host.substr(0, host.size() - kSuffix.size());
-    if (name.find('.') == std::string::npos) {
+    std::string name = host.substr(0, host.size() - kSuffix.size());
+    // Azure server names: lower-case letters, digits and hyphens; anything
+    // else is not pasted into a shell command.
+    if (std::all_of(name.begin(), name.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        })) {
       return name;
     }
   }

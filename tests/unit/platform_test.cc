@@ -276,6 +276,15 @@ TEST(PlatformLogicalReplication, EveryPlatformPassesWithWalLevelLogical) {
   }
 }
 
+// A host name is pasted into az commands only when it is an Azure server name.
+TEST(PlatformLogicalReplication, AHostileAzureHostNameIsNotPastedIntoACommand) {
+  Facts facts = fresh(Platform::azure).build();
+  facts.connection.host = "x;touch /tmp/p`id`.postgres.database.azure.com";
+  const std::string fix = remediation_text(evaluate(kLogical, facts).remediation);
+  EXPECT_THAT(fix, HasSubstr("--server-name <server>"));
+  EXPECT_THAT(fix, Not(HasSubstr("touch")));
+}
+
 // --- settings.wal_sender_timeout
 
 TEST(PlatformWalSenderTimeout, AzureAndNeonSetItForTheRole) {
