@@ -402,5 +402,100 @@ TEST_F(CloudPlatforms, TimescaleHypertableChunksOutOfThePublicationFailAndItsFix
   EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
 }
 
+// --- Ready as each platform's guide leaves it
+
+struct ReadySetup {
+  const char* platform;  // the report's id
+  std::vector<std::string> conf_lines;
+  const char* role;  // the platform's role, or nullptr
+  const char* host;  // the name the tool connects by
+};
+
+class ReadyPlatform : public CloudPlatforms, public ::testing::WithParamInterface<ReadySetup> {};
+
+TEST_P(ReadyPlatform, SetUpAsItsGuideSaysIsReadyWithEveryCheckPassing) {
+  const ReadySetup& setup = GetParam();
+  std::vector<std::string> lines = setup.conf_lines;
+  lines.insert(lines.end(), {"wal_level = logical", "wal_sender_timeout = 0"});
+  const PgServer server(with_conf(lines));
+  if (setup.role != nullptr) {
+    (void)server.sql(std::string("CREATE ROLE ") + setup.role + " NOLOGIN");
+  }
+  create_login_role(server, "clickpipes_user", ReplicationGrant::granted);
+  create_ready_database(server, "app", "clickpipes_user");
+  const Login login{server, "clickpipes_user", std::string(kRolePassword), "app"};
+
+  const ToolReport result = check_through(login, setup.host, {"--strict"});
+  EXPECT_EQ(field(result.report, "/target/platform"), setup.platform);
+  EXPECT_EQ(result.run.exit_code, 0) << describe_result(result.run);
+  EXPECT_EQ(statuses(result.report), all_pass_except(result.report, {}));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Platforms, ReadyPlatform,
+    ::testing::Values(
+        ReadySetup{"alloydb",
+                   {"alloydb.iam_authentication = 'off'", "alloydb.logical_decoding = 'on'",
+                    "alloydb.enable_pglogical = 'on'"},
+                   "alloydbsuperuser",
+                   "127.0.0.1"},
+        ReadySetup{"azure",
+                   {"azure.extensions = ''"},
+                   "azure_pg_admin",
+                   "mydb.postgres.database.azure.com"},
+        ReadySetup{"neon",
+                   {"neon.tenant_id = 'b5b2c9d0a1e24f3c8d7e6f5a4b3c2d1e'",
+                    "neon.timeline_id = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'"},
+                   "neon_superuser",
+                   "ep-cool-darkness-123456.us-east-2.aws.neon.tech"},
+        ReadySetup{
+            "crunchy_bridge", {}, nullptr, "p.abcdefghijklmnopqrstuvwxyz.db.postgresbridge.com"}),
+    [](const ::testing::TestParamInfo<ReadySetup>& param_info) {
+      return std::string(param_info.param.platform);
+    });
+
+// --- The --format sql round trip where a platform's fix is SQL of its own
+
+// Azure: the REPLICATION attribute, and wal_sender_timeout set per role as its
+// guide does: the script the tool writes, run by the admin with psql -f, and
+// the role's next session (the tool's) sees 0.
+TEST_F(CloudPlatforms, AzureSqlScriptSetsTheRolesTimeoutAndReplicationAndIsReadyAfter) {
+  const PgServer server(
+      with_conf({"azure.extensions = ''", "wal_level = logical", "wal_sender_timeout = 60s"}));
+  (void)server.sql("CREATE ROLE azure_pg_admin NOLOGIN");
+  create_login_role(server, "clickpipes_user", ReplicationGrant::missing);
+  create_ready_database(server, "app", "clickpipes_user");
+  const Login login{server, "clickpipes_user", std::string(kRolePassword), "app"};
+  const std::string host = "mydb.postgres.database.azure.com";
+
+  const ToolReport before = check_through(login, host);
+  EXPECT_EQ(statuses(before.report),
+            all_pass_except(before.report, {{"settings.wal_sender_timeout", "fail"},
+                                            {"role.replication", "fail"},
+                                            {"replication.connect", "fail"}}));
+  const ProcessResult script =
+      run_tool({"--dbname",
+                "host=" + host + " hostaddr=127.0.0.1 port=" + std::to_string(server.port()) +
+                    " user=clickpipes_user dbname=app",
+                "--format", "sql"},
+               {{"PGPASSWORD", login.password}, {"PGSSLMODE", "require"}});
+  EXPECT_NE(script.out.find("ALTER ROLE \"clickpipes_user\" SET wal_sender_timeout = 0;"),
+            std::string::npos)
+      << script.out;
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("cdcp-it-" + test_slug() + ".sql")).string();
+  {
+    std::ofstream file(path, std::ios::trunc);
+    file << script.out;
+  }
+  const ProcessResult applied = server.run_sql_file(path, "app");
+  std::filesystem::remove(path);
+  EXPECT_EQ(applied.exit_code, 0) << describe_result(applied);
+
+  const ToolReport after = check_through(login, host);
+  EXPECT_EQ(after.run.exit_code, 0) << describe_result(after.run);
+  EXPECT_EQ(statuses(after.report), all_pass_except(after.report, {}));
+}
+
 }  // namespace
 }  // namespace cdcpreflight::integration
