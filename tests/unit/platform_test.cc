@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -142,6 +145,60 @@ TEST(PlatformDetection, SnapshotsKeepTheSignals) {
   EXPECT_EQ(back.server.extensions, facts.server.extensions);
   EXPECT_EQ(back.tables.front().parent_name, "metrics");
   EXPECT_EQ(platform_of(back), Platform::azure);
+}
+
+// --- the table, its documentation and the snapshot schema agree
+
+std::string source_file(const std::string& path) {
+  std::ifstream file(std::string(CDCP_SOURCE_DIR) + "/" + path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// docs/platforms.md's detection table lists the signals in the table's order.
+TEST(PlatformDetection, DocsPlatformsListsTheDetectionTableInItsOrder) {
+  std::istringstream doc(source_file("docs/platforms.md"));
+  ASSERT_FALSE(doc.str().empty()) << "docs/platforms.md is missing";
+  std::vector<std::string> documented;
+  for (std::string line; std::getline(doc, line);) {
+    // | 12 | Neon | the setting `neon.timeline_id` is defined |
+    if (line.size() < 4 || line[0] != '|' || line[2] < '0' || line[2] > '9') {
+      continue;
+    }
+    const std::size_t open = line.find('`');
+    const std::size_t close = line.find('`', open + 1);
+    ASSERT_NE(close, std::string::npos) << line;
+    std::string name = line.substr(open + 1, close - open - 1);
+    if (name.ends_with("()")) {
+      name.resize(name.size() - 2);
+    }
+    documented.push_back(name);
+  }
+  std::vector<std::string> table;
+  for (const PlatformSignal& signal : platform_signals()) {
+    table.emplace_back(signal.name);
+  }
+  EXPECT_EQ(documented, table);
+}
+
+// Every setting, role and extension the server query reads is one a snapshot may hold.
+TEST(PlatformDetection, TheSnapshotSchemaAdmitsEverySignalTheQueryReads) {
+  const nlohmann::json schema =
+      nlohmann::json::parse(source_file("docs/schema/snapshot.schema.json"));
+  const nlohmann::json& server = schema.at("properties").at("server").at("properties");
+  const auto admits = [](const nlohmann::json& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const std::string_view name : platform_signal_names(SignalKind::setting)) {
+    EXPECT_TRUE(admits(server.at("settings").at("propertyNames").at("enum"), name)) << name;
+  }
+  for (const std::string_view name : platform_signal_names(SignalKind::role)) {
+    EXPECT_TRUE(admits(server.at("platform_roles").at("items").at("enum"), name)) << name;
+  }
+  for (const std::string_view name : platform_signal_names(SignalKind::extension)) {
+    EXPECT_TRUE(admits(server.at("extensions").at("propertyNames").at("enum"), name)) << name;
+  }
 }
 
 // --- server.version
