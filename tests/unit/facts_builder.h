@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "cdcpreflight/platform.h"
 #include "cdcpreflight/check.h"
 #include "cdcpreflight/facts.h"
+#include "cdcpreflight/platform.h"
 #include "cdcpreflight/report.h"
 #include "unit/printers.h"
 
